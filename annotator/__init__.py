@@ -1,0 +1,1 @@
+"""Pure domain core: documents, spans, schemas, offsets and tokens. No Qt, no database."""

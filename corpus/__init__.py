@@ -1,0 +1,1 @@
+"""Persistence (peewee over SQLite or PostgreSQL) and ingestion of articles. No Qt here."""

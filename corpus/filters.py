@@ -1,0 +1,64 @@
+"""Filters over documents (collection, status, metadata) shared by listing and search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import peewee as pw
+
+from annotator.document import Status
+from annotator.errors import AnnotatorError
+from corpus.models import AnnotationSet, Annotator, Collection, Document, DocumentCollection
+
+
+@dataclass(frozen=True)
+class DocumentFilter:
+    """Which documents to keep. ``status`` is the given annotator's, or anyone's without one."""
+
+    collection: str | None = None
+    status: str | None = None
+    annotator: str | None = None
+    author: str | None = None
+    language: str | None = None
+    published_from: str | None = None
+    published_to: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def apply(self, query: pw.ModelSelect) -> pw.ModelSelect:
+        """``query`` (over :class:`Document`) narrowed to the documents this filter keeps."""
+        if self.collection is not None:
+            members = (
+                DocumentCollection.select(DocumentCollection.document)
+                .join(Collection)
+                .where(Collection.name == self.collection)
+            )
+            query = query.where(Document.id.in_(members))
+        if self.status is not None:
+            query = query.where(self._status_condition())
+        if self.author is not None:
+            query = query.where(Document.author == self.author)
+        if self.language is not None:
+            query = query.where(Document.language == self.language)
+        if self.published_from is not None:
+            query = query.where(Document.published >= self.published_from)
+        if self.published_to is not None:
+            # Dates are ISO text: anything published on the last day sorts below "day~".
+            query = query.where(Document.published <= self.published_to + "~")
+        for key, value in self.metadata.items():
+            query = query.where(Document.metadata[key] == value)
+        return query
+
+    def _status_condition(self) -> pw.Expression:
+        if self.status not in Status.ALL:
+            raise AnnotatorError(
+                f"unknown status '{self.status}' (expected one of {', '.join(Status.ALL)})"
+            )
+        sets = AnnotationSet.select(AnnotationSet.document)
+        if self.annotator is not None:
+            sets = sets.join(Annotator).where(Annotator.name == self.annotator)
+        with_status = sets.where(AnnotationSet.status == self.status)
+        if self.status != Status.NEW:
+            return Document.id.in_(with_status)
+        # A document nobody (or this annotator) has opened yet is new too.
+        return Document.id.in_(with_status) | Document.id.not_in(sets)

@@ -1,0 +1,105 @@
+"""The corpus's schema version and the migrations that bring older corpora up to date.
+
+A new corpus is created at the latest version. An older one is backed up, then each migration
+runs in its own transaction and records the version it reached, so an interrupted upgrade
+resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import peewee as pw
+from playhouse.migrate import SchemaMigrator, migrate
+
+from annotator.errors import AnnotatorError
+from corpus import search
+from corpus.dedup import band_keys
+from corpus.models import ALL_MODELS, CorpusMeta, Document, DocumentBand
+
+VERSION_KEY = "schema_version"
+
+
+def _to_v2(db: pw.Database) -> None:
+    """Version 2: near-duplicate detection (MinHash bands, and a link to the first copy)."""
+    migrator = SchemaMigrator.from_database(db)
+    migrate(migrator.add_column("document", "near_duplicate_of_id", Document.near_duplicate_of))
+    db.create_tables([DocumentBand])
+    rows = Document.select(Document.id, Document.text).order_by(Document.id).tuples().iterator()
+    batch: list[tuple[int, int]] = []
+    for doc_id, text in rows:
+        batch.extend((key, doc_id) for key in set(band_keys(text)))
+        if len(batch) >= 5000:
+            DocumentBand.insert_many(
+                batch, fields=[DocumentBand.band, DocumentBand.document]
+            ).execute()
+            batch.clear()
+    if batch:
+        DocumentBand.insert_many(batch, fields=[DocumentBand.band, DocumentBand.document]).execute()
+
+
+# MIGRATIONS[n] turns a corpus at version n - 1 into version n.
+MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {2: _to_v2}
+LATEST = max(MIGRATIONS)
+
+
+def schema_version(db: pw.Database) -> int | None:
+    """The corpus's schema version, or None for an empty database."""
+    if "corpus_meta" not in db.get_tables():
+        return None
+    row = CorpusMeta.get_or_none(CorpusMeta.key == VERSION_KEY)
+    return int(row.value) if row else None
+
+
+def _set_version(version: int) -> None:
+    CorpusMeta.insert(key=VERSION_KEY, value=str(version)).on_conflict(
+        conflict_target=[CorpusMeta.key], update={CorpusMeta.value: str(version)}
+    ).execute()
+
+
+def ensure_schema(db: pw.Database) -> int:
+    """Create a new corpus or upgrade an older one; returns the version it started at (0 if new)."""
+    version = schema_version(db)
+    if version is None:
+        if db.get_tables():
+            raise AnnotatorError(
+                f"{db.database}: this database holds other tables and is not a corpus"
+            )
+        with db.atomic():
+            db.create_tables(ALL_MODELS)
+            search.install(db)
+            _set_version(LATEST)
+        return 0
+    if version > LATEST:
+        raise AnnotatorError(
+            f"{db.database}: the corpus is at schema version {version}, newer than this app "
+            f"knows ({LATEST}); upgrade the app"
+        )
+    if version < LATEST:
+        backup(db, f"before-v{LATEST}")
+        for target in range(version + 1, LATEST + 1):
+            with db.atomic():
+                MIGRATIONS[target](db)
+                _set_version(target)
+    return version
+
+
+def backup(db: pw.Database, reason: str) -> Path | None:
+    """Copy a SQLite corpus beside itself with SQLite's online backup; returns the copy's path.
+
+    PostgreSQL corpora are not copied here: back them up with pg_dump.
+    """
+    if not isinstance(db, pw.SqliteDatabase):
+        return None
+    source = Path(db.database)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = source.with_name(f"{source.name}.{reason}-{stamp}.bak")
+    copy = sqlite3.connect(target)
+    try:
+        db.connection().backup(copy)
+    finally:
+        copy.close()
+    return target

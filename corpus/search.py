@@ -1,0 +1,129 @@
+"""Full-text search behind one interface: SQLite FTS5 in the embedded mode, PostgreSQL's
+full-text search in server mode. Both rank hits and cut a snippet around them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import peewee as pw
+
+from corpus.filters import DocumentFilter
+from corpus.models import Document
+from corpus.search_query import parse_query
+
+HIT_START, HIT_END = "[", "]"
+
+# PostgreSQL's tsvector holds at most 1 MB; longer texts are indexed without word positions.
+_PG_VECTOR = (
+    "setweight(to_tsvector('simple'::regconfig, coalesce(title, '')), 'A') || "
+    "setweight(CASE WHEN length(text) < 200000 THEN to_tsvector('simple'::regconfig, text) "
+    "ELSE strip(to_tsvector('simple'::regconfig, text)) END, 'B')"
+)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One ranked search result with a snippet; the hit words are marked with [ and ]."""
+
+    id: int
+    title: str
+    snippet: str
+    score: float
+
+
+def install(db: pw.Database) -> None:
+    """Create the search index of a new corpus (call inside its creating transaction)."""
+    if isinstance(db, pw.PostgresqlDatabase):
+        db.execute_sql(
+            f"ALTER TABLE document ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ({_PG_VECTOR}) STORED"
+        )
+        db.execute_sql("CREATE INDEX document_search_idx ON document USING GIN (search_vector)")
+        return
+    db.execute_sql(
+        "CREATE VIRTUAL TABLE document_fts USING fts5(title, text, content='document', "
+        "content_rowid='id', tokenize='unicode61 remove_diacritics 2')"
+    )
+    db.execute_sql(
+        "CREATE TRIGGER document_fts_ai AFTER INSERT ON document BEGIN "
+        "INSERT INTO document_fts(rowid, title, text) VALUES (new.id, new.title, new.text); END"
+    )
+    db.execute_sql(
+        "CREATE TRIGGER document_fts_ad AFTER DELETE ON document BEGIN "
+        "INSERT INTO document_fts(document_fts, rowid, title, text) "
+        "VALUES ('delete', old.id, old.title, old.text); END"
+    )
+    db.execute_sql(
+        "CREATE TRIGGER document_fts_au AFTER UPDATE OF title, text ON document BEGIN "
+        "INSERT INTO document_fts(document_fts, rowid, title, text) "
+        "VALUES ('delete', old.id, old.title, old.text); "
+        "INSERT INTO document_fts(rowid, title, text) VALUES (new.id, new.title, new.text); END"
+    )
+
+
+def search(
+    db: pw.Database, text: str, flt: DocumentFilter | None = None, limit: int = 20
+) -> list[SearchHit]:
+    """The best ``limit`` documents matching the user's search ``text``, best first."""
+    query = parse_query(text)
+    if not query:
+        return []
+    if isinstance(db, pw.PostgresqlDatabase):
+        return _search_postgres(db, query.websearch(), flt, limit)
+    return _search_sqlite(db, query.fts5(), flt, limit)
+
+
+def _filtered_ids(flt: DocumentFilter | None) -> tuple[str, list[object]] | None:
+    if flt is None or flt == DocumentFilter():
+        return None
+    sql, params = flt.apply(Document.select(Document.id)).sql()
+    return sql, list(params)
+
+
+def _search_sqlite(
+    db: pw.Database, match: str, flt: DocumentFilter | None, limit: int
+) -> list[SearchHit]:
+    restrict = _filtered_ids(flt)
+    where, params = "", [match]
+    if restrict:
+        where, params = f" AND rowid IN ({restrict[0]})", [match, *restrict[1]]
+    # The MATCH runs in its own CTE; ranking and the limit apply to its rows, then the join.
+    ranked = db.execute_sql(
+        "WITH hits AS (SELECT rowid AS id, rank AS score FROM document_fts "
+        f"WHERE document_fts MATCH ?{where} ORDER BY rank LIMIT ?) "
+        "SELECT hits.id, d.title, hits.score FROM hits JOIN document d ON d.id = hits.id ORDER BY hits.score",
+        [*params, limit],
+    ).fetchall()
+    if not ranked:
+        return []
+    ids = [row[0] for row in ranked]
+    marks = ",".join("?" * len(ids))
+    snippets = dict(
+        db.execute_sql(
+            f"SELECT rowid, snippet(document_fts, -1, ?, ?, '…', 16) FROM document_fts "
+            f"WHERE document_fts MATCH ? AND rowid IN ({marks})",
+            [HIT_START, HIT_END, match, *ids],
+        ).fetchall()
+    )
+    return [SearchHit(i, title, snippets.get(i, ""), -score) for i, title, score in ranked]
+
+
+def _search_postgres(
+    db: pw.Database, websearch: str, flt: DocumentFilter | None, limit: int
+) -> list[SearchHit]:
+    restrict = _filtered_ids(flt)
+    where, params = "", [websearch]
+    if restrict:
+        where, params = f" AND d.id IN ({restrict[0]})", [websearch, *restrict[1]]
+    options = f"StartSel={HIT_START}, StopSel={HIT_END}, MaxWords=24, MinWords=10, MaxFragments=1"
+    rows = db.execute_sql(
+        "WITH q AS (SELECT websearch_to_tsquery('simple', %s) AS query), "
+        "hits AS (SELECT d.id, d.title, ts_rank_cd(d.search_vector, q.query) AS score FROM document d, q "
+        f"WHERE d.search_vector @@ q.query{where} ORDER BY score DESC, d.id LIMIT %s) "
+        "SELECT hits.id, hits.title, hits.score, ts_headline('simple', left(d.text, 200000), q.query, %s) "
+        "FROM hits JOIN document d ON d.id = hits.id, q ORDER BY hits.score DESC, hits.id",
+        [*params, limit, options],
+    ).fetchall()
+    return [
+        SearchHit(i, title, " ".join(snippet.split()), float(score))
+        for i, title, score, snippet in rows
+    ]

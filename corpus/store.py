@@ -1,0 +1,586 @@
+"""The store: the small interface through which everything reads and edits a corpus.
+
+Each method owns its transaction (``db.atomic()``; nested calls become savepoints), takes and
+returns domain values and ids, never model instances, so callers on other threads stay safe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import peewee as pw
+
+from annotator import document as dom
+from annotator.errors import AnnotatorError
+from annotator.schema import Schema
+from annotator.schema_yaml import load_schema_text, schema_to_yaml
+from corpus import db as dbmod
+from corpus import dedup, search
+from corpus.filters import DocumentFilter
+from corpus.migrations import ensure_schema
+from corpus.models import (
+    AnnotationSet,
+    Annotator,
+    Collection,
+    Document,
+    DocumentBand,
+    DocumentCollection,
+    Event,
+    EventRole,
+    Relation,
+    SchemaVersion,
+    Span,
+    utcnow,
+)
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What happened to one added document: imported (with its id) or skipped as a duplicate."""
+
+    id: int
+    duplicate: bool = False
+    near_duplicate_of: int | None = None
+    similarity: float = 0.0
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """A document's metadata for lists, without its text."""
+
+    id: int
+    title: str
+    source: str | None
+    author: str | None
+    published: str | None
+    language: str | None
+    imported_at: datetime
+    length: int
+    near_duplicate_of: int | None
+    collections: tuple[str, ...] = ()
+    span_count: int = 0
+
+
+@dataclass(frozen=True)
+class StoredSpan:
+    """A span as stored: its id, the annotator's name and timestamps around the domain value."""
+
+    id: int
+    annotator: str
+    span: dom.Span
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class StoredRelation:
+    id: int
+    annotator: str
+    relation: dom.Relation
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    id: int
+    annotator: str
+    event: dom.Event
+
+
+@dataclass
+class Stats:
+    """Counts that describe a corpus."""
+
+    documents: int = 0
+    collections: dict[str, int] = field(default_factory=dict)
+    statuses: dict[str, int] = field(default_factory=dict)
+    annotators: dict[str, int] = field(default_factory=dict)
+    labels: dict[str, int] = field(default_factory=dict)
+    spans: int = 0
+    relations: int = 0
+    events: int = 0
+    near_duplicates: int = 0
+    schema: str | None = None
+    schema_version: int | None = None
+
+
+class Store:
+    """A corpus opened for reading and editing."""
+
+    def __init__(self, db: pw.Database, url: str) -> None:
+        self.db = db
+        self.url = url
+        self.created = False
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Store:
+        """Open (creating or upgrading as needed) the corpus at ``url`` or the default one."""
+        resolved = dbmod.resolve_url(url)
+        db = dbmod.connect(resolved)
+        store = cls(db, resolved)
+        store.created = ensure_schema(db) == 0
+        return store
+
+    def close(self) -> None:
+        """Close this thread's connection."""
+        if not self.db.is_closed():
+            self.db.close()
+
+    # -- documents ----------------------------------------------------------------------------
+
+    def add_document(self, doc: dom.Document, collections: Sequence[str] = ()) -> AddResult:
+        """Add an article whose text is already normalised; exact duplicates are not added again."""
+        digest = dedup.content_hash(doc.text)
+        with self.db.atomic():
+            existing = Document.select(Document.id).where(Document.content_hash == digest).scalar()
+            if existing is not None:
+                self._add_to_collections(existing, collections)
+                return AddResult(existing, duplicate=True)
+            keys = sorted(set(dedup.band_keys(doc.text)))
+            near, similarity = self._nearest_copy(doc.text, keys)
+            row = Document.create(
+                title=doc.title,
+                text=doc.text,
+                source=doc.source,
+                author=doc.author,
+                published=doc.published,
+                language=doc.language,
+                content_hash=digest,
+                metadata=dict(doc.metadata),
+                near_duplicate_of=near,
+            )
+            if keys:
+                DocumentBand.insert_many(
+                    [(k, row.id) for k in keys], fields=[DocumentBand.band, DocumentBand.document]
+                ).execute()
+            self._add_to_collections(row.id, collections)
+        return AddResult(row.id, near_duplicate_of=near, similarity=similarity)
+
+    def _nearest_copy(self, text: str, keys: list[int]) -> tuple[int | None, float]:
+        if not keys:
+            return None, 0.0
+        candidates = (
+            DocumentBand.select(DocumentBand.document)
+            .where(DocumentBand.band.in_(keys))
+            .group_by(DocumentBand.document)
+            .order_by(pw.fn.COUNT(DocumentBand.band).desc(), DocumentBand.document)
+            .limit(10)
+        )
+        mine = dedup.shingles(text)
+        best: tuple[int | None, float] = (None, 0.0)
+        for doc_id, other in (
+            Document.select(Document.id, Document.text).where(Document.id.in_(candidates)).tuples()
+        ):
+            similarity = dedup.jaccard(mine, dedup.shingles(other))
+            if similarity >= dedup.THRESHOLD and similarity > best[1]:
+                best = (doc_id, similarity)
+        return best
+
+    def _add_to_collections(self, doc_id: int, names: Iterable[str]) -> None:
+        for name in names:
+            collection, _ = Collection.get_or_create(name=name)
+            DocumentCollection.insert(
+                document=doc_id, collection=collection.id
+            ).on_conflict_ignore().execute()
+
+    def add_to_collection(self, doc_ids: Iterable[int], name: str) -> None:
+        """Put documents into the collection ``name`` (created if new)."""
+        with self.db.atomic():
+            for doc_id in doc_ids:
+                self._add_to_collections(doc_id, [name])
+
+    def document(self, doc_id: int) -> dom.Document:
+        """The document with id ``doc_id``."""
+        row = Document.get_or_none(Document.id == doc_id)
+        if row is None:
+            raise AnnotatorError(f"no document with id {doc_id}")
+        return dom.Document(
+            id=row.id,
+            text=row.text,
+            title=row.title,
+            source=row.source,
+            author=row.author,
+            published=row.published,
+            language=row.language,
+            metadata=row.metadata or {},
+        )
+
+    def documents(
+        self, flt: DocumentFilter | None = None, limit: int | None = None, offset: int = 0
+    ) -> Iterator[DocumentSummary]:
+        """Summaries of the documents that ``flt`` keeps, in id order, streamed."""
+        query = Document.select(
+            Document.id,
+            Document.title,
+            Document.source,
+            Document.author,
+            Document.published,
+            Document.language,
+            Document.imported_at,
+            pw.fn.LENGTH(Document.text).alias("length"),
+            Document.near_duplicate_of,
+        ).order_by(Document.id)
+        query = (flt or DocumentFilter()).apply(query)
+        if limit is not None:
+            query = query.limit(limit).offset(offset)
+        for chunk in _chunks(query.tuples().iterator(), 500):
+            ids = [row[0] for row in chunk]
+            collections = self._collections_of(ids)
+            counts = dict(
+                AnnotationSet.select(AnnotationSet.document, pw.fn.COUNT(Span.id))
+                .join(Span)
+                .where(AnnotationSet.document.in_(ids))
+                .group_by(AnnotationSet.document)
+                .tuples()
+            )
+            for row in chunk:
+                yield DocumentSummary(
+                    *row,
+                    collections=tuple(collections.get(row[0], ())),
+                    span_count=counts.get(row[0], 0),
+                )
+
+    def count_documents(self, flt: DocumentFilter | None = None) -> int:
+        """How many documents ``flt`` keeps."""
+        return int((flt or DocumentFilter()).apply(Document.select()).count())
+
+    def _collections_of(self, ids: list[int]) -> dict[int, list[str]]:
+        result: dict[int, list[str]] = {}
+        query = (
+            DocumentCollection.select(DocumentCollection.document, Collection.name)
+            .join(Collection)
+            .where(DocumentCollection.document.in_(ids))
+            .order_by(Collection.name)
+            .tuples()
+        )
+        for doc_id, name in query:
+            result.setdefault(doc_id, []).append(name)
+        return result
+
+    def collections_of(self, doc_id: int) -> list[str]:
+        """Names of the collections the document is in."""
+        return self._collections_of([doc_id]).get(doc_id, [])
+
+    def search(
+        self, text: str, flt: DocumentFilter | None = None, limit: int = 20
+    ) -> list[search.SearchHit]:
+        """Ranked full-text search over titles and texts; user text is never passed on raw."""
+        return search.search(self.db, text, flt, limit)
+
+    # -- annotators and their work ------------------------------------------------------------
+
+    def annotator_id(self, name: str) -> int:
+        """The id of the annotator called ``name``, created on first use."""
+        name = name.strip()
+        if not name:
+            raise AnnotatorError("an annotator needs a name")
+        with self.db.atomic():
+            row, _ = Annotator.get_or_create(name=name)
+        return int(row.id)
+
+    def _set_id(self, doc_id: int, annotator: str) -> int:
+        self.document(doc_id)
+        annotator_id = self.annotator_id(annotator)
+        with self.db.atomic():
+            row, _ = AnnotationSet.get_or_create(document=doc_id, annotator=annotator_id)
+        return int(row.id)
+
+    def status(self, doc_id: int, annotator: str) -> str:
+        """The annotator's status for the document (new until they start)."""
+        status = (
+            AnnotationSet.select(AnnotationSet.status)
+            .join(Annotator)
+            .where(AnnotationSet.document == doc_id, Annotator.name == annotator)
+            .scalar()
+        )
+        return str(status or dom.Status.NEW)
+
+    def set_status(self, doc_id: int, annotator: str, status: str) -> None:
+        """Record the annotator's status for the document."""
+        if status not in dom.Status.ALL:
+            raise AnnotatorError(
+                f"unknown status '{status}' (expected one of {', '.join(dom.Status.ALL)})"
+            )
+        with self.db.atomic():
+            set_id = self._set_id(doc_id, annotator)
+            AnnotationSet.update(status=status, updated_at=utcnow()).where(
+                AnnotationSet.id == set_id
+            ).execute()
+
+    # -- spans, relations, events -------------------------------------------------------------
+
+    def _check_span(self, text: str, span: dom.Span) -> None:
+        if span.end > len(text):
+            raise AnnotatorError(
+                f"span {span.start}..{span.end} runs past the end of the text ({len(text)})"
+            )
+        problems = self.schema().check_attributes(span.label, span.attributes)
+        if problems:
+            raise AnnotatorError("; ".join(problems))
+
+    def add_span(self, doc_id: int, annotator: str, span: dom.Span) -> int:
+        """Store a span of the annotator's on the document; returns its id."""
+        self._check_span(self.document(doc_id).text, span)
+        with self.db.atomic():
+            set_id = self._set_id(doc_id, annotator)
+            row = Span.create(
+                annotation_set=set_id,
+                start=span.start,
+                end=span.end,
+                label=span.label,
+                attributes=dict(span.attributes),
+                note=span.note,
+            )
+            started = pw.Case(
+                None,
+                [(AnnotationSet.status == dom.Status.NEW, dom.Status.IN_PROGRESS)],
+                AnnotationSet.status,
+            )
+            AnnotationSet.update(status=started, updated_at=utcnow()).where(
+                AnnotationSet.id == set_id
+            ).execute()
+        return int(row.id)
+
+    def update_span(self, span_id: int, span: dom.Span) -> None:
+        """Replace the stored span's offsets, label, attributes and note; its id stays."""
+        row = Span.get_or_none(Span.id == span_id)
+        if row is None:
+            raise AnnotatorError(f"no span with id {span_id}")
+        self._check_span(row.annotation_set.document.text, span)
+        with self.db.atomic():
+            Span.update(
+                start=span.start,
+                end=span.end,
+                label=span.label,
+                attributes=dict(span.attributes),
+                note=span.note,
+                version=Span.version + 1,
+                updated_at=utcnow(),
+            ).where(Span.id == span_id).execute()
+
+    def delete_span(self, span_id: int) -> None:
+        """Remove a span, with the relations and event roles that use it."""
+        with self.db.atomic():
+            Span.delete().where(Span.id == span_id).execute()
+
+    def spans(self, doc_id: int, annotator: str | None = None) -> list[StoredSpan]:
+        """The document's spans (one annotator's, or everyone's), in text order."""
+        query = (
+            Span.select(Span, Annotator.name)
+            .join(AnnotationSet)
+            .join(Annotator)
+            .where(AnnotationSet.document == doc_id)
+            .order_by(Span.start, Span.end, Span.id)
+        )
+        if annotator is not None:
+            query = query.where(Annotator.name == annotator)
+        return [
+            StoredSpan(
+                id=row.id,
+                annotator=row.annotation_set.annotator.name,
+                span=dom.Span(row.start, row.end, row.label, row.attributes or {}, row.note),
+                created_at=row.created_at,
+                updated_at=row.updated_at,
+            )
+            for row in query
+        ]
+
+    def _set_of_span(self, span_id: int) -> tuple[int, str]:
+        row = (
+            Span.select(Span.annotation_set, Span.label).where(Span.id == span_id).tuples().first()
+        )
+        if row is None:
+            raise AnnotatorError(f"no span with id {span_id}")
+        return int(row[0]), str(row[1])
+
+    def add_relation(self, relation: dom.Relation) -> int:
+        """Link two spans of the same annotator; the schema's allowed labels are enforced."""
+        head_set, head_label = self._set_of_span(relation.head)
+        tail_set, tail_label = self._set_of_span(relation.tail)
+        if head_set != tail_set:
+            raise AnnotatorError("a relation links spans of one annotator on one document")
+        spec = self.schema().relation(relation.type)
+        if spec is None:
+            raise AnnotatorError(f"relation type '{relation.type}' is not in the schema")
+        if not spec.allows(head_label, tail_label):
+            raise AnnotatorError(
+                f"relation '{relation.type}' cannot link {head_label} to {tail_label}"
+            )
+        with self.db.atomic():
+            row = Relation.create(
+                annotation_set=head_set, type=relation.type, head=relation.head, tail=relation.tail
+            )
+        return int(row.id)
+
+    def relations(self, doc_id: int, annotator: str | None = None) -> list[StoredRelation]:
+        """The document's relations."""
+        query = (
+            Relation.select(
+                Relation.id, Relation.type, Relation.head, Relation.tail, Annotator.name
+            )
+            .join(AnnotationSet)
+            .join(Annotator)
+            .where(AnnotationSet.document == doc_id)
+            .order_by(Relation.id)
+        )
+        if annotator is not None:
+            query = query.where(Annotator.name == annotator)
+        return [
+            StoredRelation(i, name, dom.Relation(t, h, tl)) for i, t, h, tl, name in query.tuples()
+        ]
+
+    def add_event(self, event: dom.Event) -> int:
+        """Store an event: its trigger span and role fillers, checked against the schema."""
+        set_id, trigger_label = self._set_of_span(event.trigger)
+        spec = self.schema().event(event.type)
+        if spec is None:
+            raise AnnotatorError(f"event type '{event.type}' is not in the schema")
+        if trigger_label != spec.trigger:
+            raise AnnotatorError(
+                f"the trigger of a '{event.type}' event must be a {spec.trigger} span, not {trigger_label}"
+            )
+        for role, span_id in event.roles:
+            role_spec = next((r for r in spec.roles if r.name == role), None)
+            if role_spec is None:
+                raise AnnotatorError(f"event '{event.type}' has no role '{role}'")
+            filler_set, label = self._set_of_span(span_id)
+            if filler_set != set_id:
+                raise AnnotatorError(
+                    "an event's roles are filled by spans of the same annotator and document"
+                )
+            if label not in role_spec.labels and "*" not in role_spec.labels:
+                raise AnnotatorError(
+                    f"role '{role}' of '{event.type}' takes {', '.join(role_spec.labels)}, not {label}"
+                )
+        for role_spec in spec.roles:
+            n = sum(1 for role, _ in event.roles if role == role_spec.name)
+            if n < role_spec.minimum or (role_spec.maximum is not None and n > role_spec.maximum):
+                raise AnnotatorError(
+                    f"event '{event.type}' has {n} '{role_spec.name}' roles, outside its cardinality"
+                )
+        with self.db.atomic():
+            row = Event.create(annotation_set=set_id, type=event.type, trigger=event.trigger)
+            EventRole.insert_many(
+                [(row.id, role, span_id) for role, span_id in event.roles],
+                fields=[EventRole.event, EventRole.role, EventRole.span],
+            ).execute()
+        return int(row.id)
+
+    def events(self, doc_id: int, annotator: str | None = None) -> list[StoredEvent]:
+        """The document's events with their roles."""
+        query = (
+            Event.select(Event.id, Event.type, Event.trigger, Annotator.name)
+            .join(AnnotationSet)
+            .join(Annotator)
+            .where(AnnotationSet.document == doc_id)
+            .order_by(Event.id)
+        )
+        if annotator is not None:
+            query = query.where(Annotator.name == annotator)
+        rows = list(query.tuples())
+        roles: dict[int, list[tuple[str, int]]] = {}
+        role_query = (
+            EventRole.select(EventRole.event, EventRole.role, EventRole.span)
+            .where(EventRole.event.in_([r[0] for r in rows]))
+            .order_by(EventRole.id)
+        )
+        for event_id, role, span_id in role_query.tuples():
+            roles.setdefault(event_id, []).append((role, span_id))
+        return [
+            StoredEvent(i, name, dom.Event(t, trig, tuple(roles.get(i, ()))))
+            for i, t, trig, name in rows
+        ]
+
+    # -- schema -------------------------------------------------------------------------------
+
+    def schema(self) -> Schema:
+        """The schema in force (the newest saved version)."""
+        row = SchemaVersion.select().order_by(SchemaVersion.id.desc()).first()
+        if row is None:
+            raise AnnotatorError(
+                "the corpus has no schema yet; set one with 'annotator schema set FILE'"
+            )
+        return load_schema_text(row.yaml, f"schema version {row.id} of the corpus")
+
+    def has_schema(self) -> bool:
+        """Whether a schema was ever set."""
+        return SchemaVersion.select().exists()
+
+    def set_schema(self, schema: Schema, yaml_text: str | None = None) -> int:
+        """Save ``schema`` as the new version in force; returns the version number."""
+        text = yaml_text if yaml_text is not None else schema_to_yaml(schema)
+        if load_schema_text(text) != schema:
+            raise AnnotatorError("the schema's YAML text does not describe the schema given")
+        with self.db.atomic():
+            row = SchemaVersion.create(name=schema.name, yaml=text)
+        return int(row.id)
+
+    def schema_history(self) -> list[dict[str, Any]]:
+        """Every saved schema version, oldest first."""
+        query = SchemaVersion.select(
+            SchemaVersion.id, SchemaVersion.name, SchemaVersion.created_at
+        ).order_by(SchemaVersion.id)
+        return [
+            {"version": i, "name": n, "created_at": c.isoformat()} for i, n, c in query.tuples()
+        ]
+
+    # -- statistics ---------------------------------------------------------------------------
+
+    def stats(self) -> Stats:
+        """Counts of documents, statuses, annotators' spans and labels."""
+        result = Stats(documents=Document.select().count())
+        result.near_duplicates = (
+            Document.select().where(Document.near_duplicate_of.is_null(False)).count()
+        )
+        result.collections = dict(
+            Collection.select(Collection.name, pw.fn.COUNT(DocumentCollection.document))
+            .join(DocumentCollection, pw.JOIN.LEFT_OUTER)
+            .group_by(Collection.name)
+            .order_by(Collection.name)
+            .tuples()
+        )
+        statuses = dict(
+            AnnotationSet.select(AnnotationSet.status, pw.fn.COUNT(AnnotationSet.id))
+            .group_by(AnnotationSet.status)
+            .tuples()
+        )
+        started = AnnotationSet.select(AnnotationSet.document).distinct().count()
+        statuses[dom.Status.NEW] = statuses.get(dom.Status.NEW, 0) + result.documents - started
+        result.statuses = {s: statuses.get(s, 0) for s in dom.Status.ALL}
+        result.annotators = dict(
+            Annotator.select(Annotator.name, pw.fn.COUNT(Span.id))
+            .join(AnnotationSet, pw.JOIN.LEFT_OUTER)
+            .join(Span, pw.JOIN.LEFT_OUTER)
+            .group_by(Annotator.name)
+            .order_by(Annotator.name)
+            .tuples()
+        )
+        result.labels = dict(
+            Span.select(Span.label, pw.fn.COUNT(Span.id))
+            .group_by(Span.label)
+            .order_by(Span.label)
+            .tuples()
+        )
+        result.spans = sum(result.labels.values())
+        result.relations = Relation.select().count()
+        result.events = Event.select().count()
+        if self.has_schema():
+            schema = self.schema()
+            result.schema, result.schema_version = (
+                schema.name,
+                SchemaVersion.select(pw.fn.MAX(SchemaVersion.id)).scalar(),
+            )
+        return result
+
+
+def _chunks(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

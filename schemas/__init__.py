@@ -1,0 +1,1 @@
+"""Schema files shipped with the application (data, read through importlib.resources)."""

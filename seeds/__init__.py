@@ -1,0 +1,1 @@
+"""Sample articles imported into a new default corpus (data, read through importlib.resources)."""
