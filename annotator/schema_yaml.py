@@ -180,8 +180,10 @@ class _SchemaReader:
         labels = [self.label(v, line) for v, line in label_items]
         lines = [line for _, line in label_items]
         self.unique([(lb.name, ln) for lb, ln in zip(labels, lines, strict=True)], "label")
+        hotkey_lines = [getattr(v, "key_lines", {}).get("hotkey", ln) for v, ln in label_items]
         self.unique(
-            [(lb.hotkey, ln) for lb, ln in zip(labels, lines, strict=True) if lb.hotkey], "hotkey"
+            [(lb.hotkey, ln) for lb, ln in zip(labels, hotkey_lines, strict=True) if lb.hotkey],
+            "hotkey",
         )
         known = {lb.name for lb in labels}
         relation_items = self.items(top, "relations", "the schema")

@@ -77,6 +77,16 @@ class AnnotationsMixin:
         )
         return str(status or dom.Status.NEW)
 
+    def statuses(self, doc_id: int) -> dict[str, str]:
+        """Each annotator's status for the document, by annotator name."""
+        query = (
+            AnnotationSet.select(Annotator.name, AnnotationSet.status)
+            .join(Annotator)
+            .where(AnnotationSet.document == doc_id)
+            .order_by(Annotator.name)
+        )
+        return dict(query.tuples())
+
     def set_status(self, doc_id: int, annotator: str, status: str) -> None:
         """Record the annotator's status for the document."""
         if status not in dom.Status.ALL:

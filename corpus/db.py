@@ -46,7 +46,7 @@ def connect(url: str) -> peewee.Database:
     if is_postgres(url):
         if url.startswith("postgres://"):
             url = "postgresql://" + url[len("postgres://") :]
-        db = peewee.PostgresqlDatabase(url, autorollback=True)
+        db = peewee.PostgresqlDatabase(url)
     else:
         path = Path(url).expanduser()
         if path.is_dir():

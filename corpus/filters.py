@@ -43,8 +43,11 @@ class DocumentFilter:
         if self.published_from is not None:
             query = query.where(Document.published >= self.published_from)
         if self.published_to is not None:
-            # Dates are ISO text: anything published on the last day sorts below "day~".
-            query = query.where(Document.published <= self.published_to + "~")
+            # Dates are ISO text: compare as many leading characters as the bound has, so the
+            # whole last day (month, year) is kept, times included. A sentinel like "day~" sorts
+            # after "dayT10:00" only by code point, not in PostgreSQL's linguistic collations.
+            prefix = pw.fn.SUBSTR(Document.published, 1, len(self.published_to))
+            query = query.where(prefix <= self.published_to)
         for key, value in self.metadata.items():
             query = query.where(Document.metadata[key] == value)
         return query

@@ -4,6 +4,7 @@ full-text search in server mode. Both rank hits and cut a snippet around them.""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import peewee as pw
 
@@ -13,11 +14,14 @@ from corpus.search_query import parse_query
 
 HIT_START, HIT_END = "[", "]"
 
-# PostgreSQL's tsvector holds at most 1 MB; longer texts are indexed without word positions.
+# PostgreSQL: a text search configuration like FTS5's unicode61 with remove_diacritics (words
+# split at non-letters, lower-cased, accents ignored where the unaccent extension is present).
+_PG_CONFIG = "annotator_search"
+# A tsvector holds at most 1 MB; longer texts are indexed without word positions.
 _PG_VECTOR = (
-    "setweight(to_tsvector('simple'::regconfig, coalesce(title, '')), 'A') || "
-    "setweight(CASE WHEN length(text) < 200000 THEN to_tsvector('simple'::regconfig, text) "
-    "ELSE strip(to_tsvector('simple'::regconfig, text)) END, 'B')"
+    f"setweight(to_tsvector('{_PG_CONFIG}'::regconfig, coalesce(title, '')), 'A') || "
+    f"setweight(CASE WHEN length(text) < 200000 THEN to_tsvector('{_PG_CONFIG}'::regconfig, text) "
+    f"ELSE strip(to_tsvector('{_PG_CONFIG}'::regconfig, text)) END, 'B')"
 )
 
 
@@ -34,6 +38,16 @@ class SearchHit:
 def install(db: pw.Database) -> None:
     """Create the search index of a new corpus (call inside its creating transaction)."""
     if isinstance(db, pw.PostgresqlDatabase):
+        db.execute_sql(f"CREATE TEXT SEARCH CONFIGURATION {_PG_CONFIG} (COPY = pg_catalog.simple)")
+        try:
+            with db.atomic():  # a savepoint: a server without unaccent keeps plain 'simple'
+                db.execute_sql("CREATE EXTENSION IF NOT EXISTS unaccent")
+                db.execute_sql(
+                    f"ALTER TEXT SEARCH CONFIGURATION {_PG_CONFIG} "
+                    "ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple"
+                )
+        except pw.DatabaseError:
+            pass
         db.execute_sql(
             f"ALTER TABLE document ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ({_PG_VECTOR}) STORED"
         )
@@ -72,7 +86,7 @@ def search(
     return _search_sqlite(db, query.fts5(), flt, limit)
 
 
-def _filtered_ids(flt: DocumentFilter | None) -> tuple[str, list[object]] | None:
+def _filtered_ids(flt: DocumentFilter | None) -> tuple[str, list[Any]] | None:
     if flt is None or flt == DocumentFilter():
         return None
     sql, params = flt.apply(Document.select(Document.id)).sql()
@@ -83,9 +97,11 @@ def _search_sqlite(
     db: pw.Database, match: str, flt: DocumentFilter | None, limit: int
 ) -> list[SearchHit]:
     restrict = _filtered_ids(flt)
-    where, params = "", [match]
+    where = ""
+    params: list[Any] = [match]
     if restrict:
-        where, params = f" AND rowid IN ({restrict[0]})", [match, *restrict[1]]
+        params.extend(restrict[1])
+        where = f" AND rowid IN ({restrict[0]})"
     # The MATCH runs in its own CTE; ranking and the limit apply to its rows, then the join.
     ranked = db.execute_sql(
         "WITH hits AS (SELECT rowid AS id, rank AS score FROM document_fts "
@@ -111,15 +127,17 @@ def _search_postgres(
     db: pw.Database, websearch: str, flt: DocumentFilter | None, limit: int
 ) -> list[SearchHit]:
     restrict = _filtered_ids(flt)
-    where, params = "", [websearch]
+    where = ""
+    params: list[Any] = [websearch]
     if restrict:
-        where, params = f" AND d.id IN ({restrict[0]})", [websearch, *restrict[1]]
+        params.extend(restrict[1])
+        where = f" AND d.id IN ({restrict[0]})"
     options = f"StartSel={HIT_START}, StopSel={HIT_END}, MaxWords=24, MinWords=10, MaxFragments=1"
     rows = db.execute_sql(
-        "WITH q AS (SELECT websearch_to_tsquery('simple', %s) AS query), "
+        f"WITH q AS (SELECT websearch_to_tsquery('{_PG_CONFIG}', %s) AS query), "
         "hits AS (SELECT d.id, d.title, ts_rank_cd(d.search_vector, q.query) AS score FROM document d, q "
         f"WHERE d.search_vector @@ q.query{where} ORDER BY score DESC, d.id LIMIT %s) "
-        "SELECT hits.id, hits.title, hits.score, ts_headline('simple', left(d.text, 200000), q.query, %s) "
+        f"SELECT hits.id, hits.title, hits.score, ts_headline('{_PG_CONFIG}', left(d.text, 200000), q.query, %s) "
         "FROM hits JOIN document d ON d.id = hits.id, q ORDER BY hits.score DESC, hits.id",
         [*params, limit, options],
     ).fetchall()

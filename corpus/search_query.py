@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass
 
 _PART = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
-_WORD = re.compile(r"\w+")
+# Letters and digits; "_" separates words in both engines' tokenizers.
+_WORD = re.compile(r"[^\W_]+")
 _OPERATORS = {"AND", "OR", "NOT", "NEAR"}
 
 
@@ -54,4 +55,5 @@ def parse_query(text: str) -> ParsedQuery:
         words = tuple(_WORD.findall(chunk))
         if words:
             (excluded if negated else required).append(words)
-    return ParsedQuery(tuple(required), tuple(excluded))
+    # Repeats add nothing but cost (ts_headline is quadratic in the query's terms).
+    return ParsedQuery(tuple(dict.fromkeys(required)), tuple(dict.fromkeys(excluded)))

@@ -63,6 +63,19 @@ class DocumentSummary:
     span_count: int = 0
 
 
+_SUMMARY_FIELDS = (
+    "id",
+    "title",
+    "source",
+    "author",
+    "published",
+    "language",
+    "imported_at",
+    "length",
+    "near_duplicate_of",
+)
+
+
 @dataclass
 class Stats:
     """Counts that describe a corpus."""
@@ -94,7 +107,11 @@ class Store(AnnotationsMixin):
         resolved = dbmod.resolve_url(url)
         db = dbmod.connect(resolved)
         store = cls(db, resolved)
-        store.created = ensure_schema(db) == 0
+        try:
+            store.created = ensure_schema(db) == 0
+        except BaseException:
+            db.close()
+            raise
         return store
 
     def close(self) -> None:
@@ -106,6 +123,11 @@ class Store(AnnotationsMixin):
 
     def add_document(self, doc: dom.Document, collections: Sequence[str] = ()) -> AddResult:
         """Add an article whose text is already normalised; exact duplicates are not added again."""
+        fields = (doc.text, doc.title, doc.source or "", doc.author or "", str(dict(doc.metadata)))
+        if any("\x00" in f for f in fields):
+            raise AnnotatorError(
+                "the article holds a NUL character (U+0000), which a corpus cannot store"
+            )
         digest = dedup.content_hash(doc.text)
         with self.db.atomic():
             existing = Document.select(Document.id).where(Document.content_hash == digest).scalar()
@@ -193,7 +215,7 @@ class Store(AnnotationsMixin):
             Document.published,
             Document.language,
             Document.imported_at,
-            pw.fn.LENGTH(Document.text).alias("length"),
+            pw.fn.LENGTH(Document.text).coerce(False).alias("length"),
             Document.near_duplicate_of,
         ).order_by(Document.id)
         query = (flt or DocumentFilter()).apply(query)
@@ -211,7 +233,7 @@ class Store(AnnotationsMixin):
             )
             for row in chunk:
                 yield DocumentSummary(
-                    *row,
+                    **dict(zip(_SUMMARY_FIELDS, row, strict=True)),
                     collections=tuple(collections.get(row[0], ())),
                     span_count=counts.get(row[0], 0),
                 )
@@ -226,12 +248,12 @@ class Store(AnnotationsMixin):
             DocumentCollection.select(DocumentCollection.document, Collection.name)
             .join(Collection)
             .where(DocumentCollection.document.in_(ids))
-            .order_by(Collection.name)
             .tuples()
         )
         for doc_id, name in query:
             result.setdefault(doc_id, []).append(name)
-        return result
+        # Sorted here, not by the engine, whose collations differ.
+        return {doc_id: sorted(names, key=str.casefold) for doc_id, names in result.items()}
 
     def collections_of(self, doc_id: int) -> list[str]:
         """Names of the collections the document is in."""
@@ -256,7 +278,7 @@ class Store(AnnotationsMixin):
 
     def has_schema(self) -> bool:
         """Whether a schema was ever set."""
-        return SchemaVersion.select().exists()
+        return bool(SchemaVersion.select().exists())
 
     def set_schema(self, schema: Schema, yaml_text: str | None = None) -> int:
         """Save ``schema`` as the new version in force; returns the version number."""
@@ -284,11 +306,10 @@ class Store(AnnotationsMixin):
         result.near_duplicates = (
             Document.select().where(Document.near_duplicate_of.is_null(False)).count()
         )
-        result.collections = dict(
+        result.collections = _by_name(
             Collection.select(Collection.name, pw.fn.COUNT(DocumentCollection.document))
             .join(DocumentCollection, pw.JOIN.LEFT_OUTER)
             .group_by(Collection.name)
-            .order_by(Collection.name)
             .tuples()
         )
         statuses = dict(
@@ -299,19 +320,15 @@ class Store(AnnotationsMixin):
         started = AnnotationSet.select(AnnotationSet.document).distinct().count()
         statuses[dom.Status.NEW] = statuses.get(dom.Status.NEW, 0) + result.documents - started
         result.statuses = {s: statuses.get(s, 0) for s in dom.Status.ALL}
-        result.annotators = dict(
+        result.annotators = _by_name(
             Annotator.select(Annotator.name, pw.fn.COUNT(Span.id))
             .join(AnnotationSet, pw.JOIN.LEFT_OUTER)
             .join(Span, pw.JOIN.LEFT_OUTER)
             .group_by(Annotator.name)
-            .order_by(Annotator.name)
             .tuples()
         )
-        result.labels = dict(
-            Span.select(Span.label, pw.fn.COUNT(Span.id))
-            .group_by(Span.label)
-            .order_by(Span.label)
-            .tuples()
+        result.labels = _by_name(
+            Span.select(Span.label, pw.fn.COUNT(Span.id)).group_by(Span.label).tuples()
         )
         result.spans = sum(result.labels.values())
         result.relations = Relation.select().count()
@@ -323,6 +340,11 @@ class Store(AnnotationsMixin):
                 SchemaVersion.select(pw.fn.MAX(SchemaVersion.id)).scalar(),
             )
         return result
+
+
+def _by_name(rows: Iterable[tuple[str, int]]) -> dict[str, int]:
+    """Counts keyed by name, in an order that does not depend on the engine's collation."""
+    return dict(sorted(rows, key=lambda row: row[0].casefold()))
 
 
 def _chunks(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:

@@ -1,0 +1,184 @@
+"""Importing articles: walk files and folders (streamed), read each by its type, and add every
+article in its own transaction, so one bad file or record never costs the others."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.document import Document
+from annotator.errors import AnnotatorError, InputError
+from annotator.offsets import normalize_text
+from corpus.ingest.decode import decode
+from corpus.ingest.html import article_from_html
+from corpus.ingest.office import article_from_docx, article_from_pdf
+from corpus.ingest.plaintext import article_from_text
+from corpus.ingest.records import Record, read_csv, read_json, read_jsonl
+from corpus.store import Store
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+RECORD_TYPES = {".jsonl", ".ndjson", ".json", ".csv"}
+SINGLE_TYPES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"}
+SUPPORTED = sorted(RECORD_TYPES | SINGLE_TYPES)
+DETAIL_LIMIT = 10_000  # reasons kept per list; beyond it only counts grow
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    """How to import: the size limit per file (or per record) and a field mapping for records."""
+
+    max_bytes: int = DEFAULT_MAX_BYTES
+    fields: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ImportEvent:
+    """One article's outcome: ``imported``, ``duplicate``, ``near_duplicate``, ``failed`` or ``skipped``."""
+
+    outcome: str
+    where: str
+    message: str = ""
+    document_id: int | None = None
+
+
+@dataclass
+class ImportReport:
+    """The summary of an import: counts, and the reasons behind duplicates and failures."""
+
+    imported: int = 0
+    duplicates: int = 0
+    near_duplicates: int = 0
+    failed: int = 0
+    skipped: int = 0
+    document_ids: list[int] = field(default_factory=list)
+    duplicate_details: list[str] = field(default_factory=list)
+    near_duplicate_details: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+    def note(self, event: ImportEvent) -> None:
+        """Count one event and keep its reason."""
+        if event.outcome in ("imported", "near_duplicate"):
+            self.imported += 1
+            if event.document_id is not None and len(self.document_ids) < DETAIL_LIMIT:
+                self.document_ids.append(event.document_id)
+        details = {
+            "duplicate": self.duplicate_details,
+            "near_duplicate": self.near_duplicate_details,
+            "failed": self.failures,
+        }.get(event.outcome)
+        if event.outcome == "duplicate":
+            self.duplicates += 1
+        elif event.outcome == "near_duplicate":
+            self.near_duplicates += 1
+        elif event.outcome == "failed":
+            self.failed += 1
+        elif event.outcome == "skipped":
+            self.skipped += 1
+        if details is not None and len(details) < DETAIL_LIMIT:
+            details.append(f"{event.where}: {event.message}")
+
+
+def iter_files(paths: Sequence[str | Path]) -> Iterator[Path | InputError]:
+    """Every importable file under ``paths``, in a stable order, without listing whole trees."""
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            for folder, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if not name.startswith(".") and Path(name).suffix.lower() in SUPPORTED:
+                        yield Path(folder) / name
+        elif path.is_file():
+            if path.suffix.lower() in SUPPORTED:
+                yield path
+            else:
+                kind = path.suffix or "without an extension"
+                yield InputError(
+                    str(path), f"unsupported file type {kind} (supported: {', '.join(SUPPORTED)})"
+                )
+        elif path.exists():
+            yield InputError(str(path), "not a regular file or folder")
+        else:
+            yield InputError(str(path), "no such file or folder")
+
+
+def read_articles(path: Path, options: IngestOptions) -> Iterator[Record]:
+    """The articles in one file, each with its line (1 for single-article files) or an error."""
+    suffix = path.suffix.lower()
+    file = str(path)
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(file, "empty file")
+    if suffix in RECORD_TYPES - {".json"}:
+        reader = read_csv if suffix == ".csv" else read_jsonl
+        yield from reader(path, options.fields, options.max_bytes)
+        return
+    if size > options.max_bytes:
+        raise InputError(file, f"file of {size:,} bytes is over the limit of {options.max_bytes:,}")
+    if suffix == ".json":
+        yield from read_json(path, options.fields, options.max_bytes)
+    elif suffix == ".pdf":
+        yield 1, article_from_pdf(path)
+    elif suffix == ".docx":
+        yield 1, article_from_docx(path)
+    elif suffix in (".html", ".htm"):
+        yield 1, article_from_html(path.read_bytes(), file)
+    else:
+        text = normalize_text(decode(path.read_bytes(), file))
+        if not text.strip():
+            raise InputError(file, "empty file (only white space)")
+        yield 1, article_from_text(text, file, markdown=suffix in (".md", ".markdown"))
+
+
+def import_paths(
+    store: Store,
+    paths: Sequence[str | Path],
+    collection: str | None = None,
+    options: IngestOptions | None = None,
+    progress: Callable[[ImportEvent], None] | None = None,
+) -> ImportReport:
+    """Import every article under ``paths`` into ``store``; returns what happened to each."""
+    options = options or IngestOptions()
+    report = ImportReport()
+    collections = [collection] if collection else []
+
+    def emit(event: ImportEvent) -> None:
+        report.note(event)
+        if progress is not None:
+            progress(event)
+
+    for item in iter_files(paths):
+        if isinstance(item, InputError):
+            emit(ImportEvent("failed", item.file, item.reason))
+            continue
+        try:
+            for line, article in read_articles(item, options):
+                where = f"{item}:{line}" if item.suffix.lower() in RECORD_TYPES else str(item)
+                if isinstance(article, InputError):
+                    emit(ImportEvent("failed", _where(article), article.reason))
+                else:
+                    emit(_add(store, article, where, collections))
+        except InputError as exc:
+            emit(ImportEvent("failed", _where(exc), exc.reason))
+        except OSError as exc:
+            emit(ImportEvent("failed", str(item), f"cannot read: {exc.strerror or exc}"))
+    return report
+
+
+def _where(error: InputError) -> str:
+    return f"{error.file}:{error.line}" if error.line is not None else error.file
+
+
+def _add(store: Store, article: Document, where: str, collections: list[str]) -> ImportEvent:
+    try:
+        result = store.add_document(article, collections)
+    except AnnotatorError as exc:
+        return ImportEvent("failed", where, str(exc))
+    if result.duplicate:
+        return ImportEvent("duplicate", where, f"same text as document {result.id}", result.id)
+    if result.near_duplicate_of is not None:
+        message = f"near-duplicate of document {result.near_duplicate_of} ({result.similarity:.0%} similar); imported as {result.id}"
+        return ImportEvent("near_duplicate", where, message, result.id)
+    return ImportEvent("imported", where, "", result.id)

@@ -1,0 +1,84 @@
+"""Fixtures shared by the whole suite: a throwaway PostgreSQL server, and a corpus store opened on
+each engine (SQLite file, PostgreSQL database) with the shipped default schema."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Before any QApplication exists: tests never need a display.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from corpus import db as corpus_db
+from corpus.resources import shipped_schema
+from corpus.store import Store
+from tests import pg_server as pg
+
+ENGINES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+# -- databases --------------------------------------------------------------------------------
+
+_database_numbers = itertools.count(1)
+
+
+def close_bound_database() -> None:
+    """Close this thread's connection of whatever database :data:`corpus.db.database` is bound to.
+
+    Every ``Store.open`` rebinds that global proxy; closing the previous connection first keeps
+    SQLite files and PostgreSQL databases from being held open by earlier tests.
+    """
+    bound = corpus_db.database.obj
+    if bound is not None and not bound.is_closed():
+        bound.close()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[pg.PgServer]:
+    """A PostgreSQL cluster started once for the session; skips without one, except on CI."""
+    server = pg.start()
+    if isinstance(server, str):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL tests must run on CI, but the server did not start: {server}")
+        pytest.skip(f"PostgreSQL unavailable: {server}")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server: pg.PgServer) -> Iterator[str]:
+    """The URL of a fresh, empty PostgreSQL database, dropped after the test.
+
+    Tests that ask for it directly should carry ``@pytest.mark.postgres``.
+    """
+    name = f"test_{next(_database_numbers)}"
+    url = pg_server.create_database(name)
+    yield url
+    close_bound_database()
+    pg_server.drop_database(name)
+
+
+def corpus_url(request: pytest.FixtureRequest, engine: str, tmp_path: Path) -> str:
+    """Where a fresh corpus lives on ``engine``: a file (never :memory:, threads need a file)
+    or a new PostgreSQL database."""
+    if engine == "postgres":
+        return str(request.getfixturevalue("pg_url"))
+    return str(tmp_path / "corpus.db")
+
+
+@pytest.fixture(params=ENGINES)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A new corpus on each engine, with the shipped default schema set."""
+    url = corpus_url(request, request.param, tmp_path)
+    close_bound_database()
+    opened = Store.open(url)
+    try:
+        opened.set_schema(shipped_schema())
+        yield opened
+    finally:
+        opened.close()

@@ -1,0 +1,87 @@
+"""A corpus made by an older version opens in this one, after a backup, with nothing lost."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from annotator.document import Document
+from corpus.migrations import LATEST, schema_version
+from corpus.store import Store
+from tests.conftest import close_bound_database
+
+FROZEN_V1 = Path(__file__).resolve().parents[1] / "data" / "corpus-v1.sqlite"
+
+
+@pytest.fixture
+def upgraded(tmp_path):
+    path = tmp_path / "old.db"
+    shutil.copy(FROZEN_V1, path)
+    close_bound_database()
+    store = Store.open(str(path))
+    yield store, path
+    store.close()
+
+
+def test_frozen_v1_file_is_still_version_1():
+    with sqlite3.connect(f"file:{FROZEN_V1}?mode=ro", uri=True) as conn:
+        assert conn.execute(
+            "SELECT value FROM corpus_meta WHERE key = 'schema_version'"
+        ).fetchone() == ("1",)
+
+
+def test_upgrade_keeps_every_document_annotation_and_schema(upgraded):
+    store, _ = upgraded
+    assert not store.created
+    assert schema_version(store.db) == LATEST == 2
+    docs = list(store.documents())
+    assert [d.title for d in docs] == ["Jets strike al-Bab", "Café owners in Zürich 😀"]
+    assert store.document(2).text == "Café owners in Zürich 😀 said the protest was peaceful."
+    assert store.document(1).metadata == {"desk": "middle-east"}
+    spans = store.spans(1)
+    assert [
+        (s.span.label, s.span.covered_text(store.document(1).text), dict(s.span.attributes))
+        for s in spans
+    ] == [
+        ("Actor", "Russian", {"category": "state_force"}),
+        ("WeaponSystem", "jets", {}),
+    ]
+    assert spans[0].span.note == "Russian air force"
+    assert [(r.relation.type, r.relation.head, r.relation.tail) for r in store.relations(1)] == [
+        ("uses", 1, 2)
+    ]
+    assert store.status(1, "alice") == "done"
+    assert store.schema().name == "mini"
+    assert store.collections_of(1) == ["wire"]
+    assert [h.id for h in store.search("Zürich")] == [2]
+
+
+def test_upgrade_backs_up_the_old_file_first(upgraded):
+    _, path = upgraded
+    backups = list(path.parent.glob("old.db.before-v2-*.bak"))
+    assert len(backups) == 1
+    with sqlite3.connect(backups[0]) as conn:
+        assert conn.execute(
+            "SELECT value FROM corpus_meta WHERE key = 'schema_version'"
+        ).fetchone() == ("1",)
+        assert conn.execute("SELECT count(*) FROM document").fetchone() == (2,)
+
+
+def test_upgrade_indexes_old_documents_for_near_duplicates(upgraded):
+    store, _ = upgraded
+    text = store.document(1).text.replace("Wednesday", "Thursday")
+    result = store.add_document(Document(text=text, title="Jets strike al-Bab (update)"))
+    assert result.near_duplicate_of == 1
+
+
+def test_reopening_an_upgraded_corpus_does_not_migrate_again(upgraded, tmp_path):
+    store, path = upgraded
+    store.close()
+    close_bound_database()
+    again = Store.open(str(path))
+    assert schema_version(again.db) == LATEST
+    assert len(list(path.parent.glob("old.db.before-v2-*.bak"))) == 1
+    again.close()
