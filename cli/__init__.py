@@ -1,0 +1,1 @@
+"""The ``annotator`` command line: corpus commands, and the desktop app through ``gui``."""
