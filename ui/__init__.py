@@ -1,0 +1,1 @@
+"""The Qt desktop app: windows, item models and widgets over a corpus store."""

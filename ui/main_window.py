@@ -1,0 +1,164 @@
+"""The main window: corpus browser on the left, article reader on the right, label legend."""
+
+from __future__ import annotations
+
+import html
+from importlib.metadata import PackageNotFoundError, version
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QSplitter, QWidget
+
+from annotator.errors import AnnotatorError
+from annotator.schema import Schema
+from corpus.db import redact
+from corpus.store import Store
+from ui.article_reader import ArticleReader
+from ui.corpus_browser import CorpusBrowser
+from ui.label_legend import LabelLegend
+
+APP_NAME = "News Annotator"
+# No-break spaces keep the command on one line when the message wraps.
+EMPTY_CORPUS_MESSAGE = "No articles yet — import some with: annotator\u00a0import\u00a0PATH"
+
+
+class MainWindow(QMainWindow):
+    """Browse, search and read the articles of one corpus, with its schema's labels at hand."""
+
+    def __init__(
+        self, store: Store, settings: QSettings | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self._settings = settings if settings is not None else QSettings()
+        self.setWindowTitle(f"{APP_NAME} — {redact(store.url)}")
+
+        self.browser = CorpusBrowser(store)
+        self.reader = ArticleReader()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.browser)
+        self.splitter.addWidget(self.reader)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setStretchFactor(0, 1)  # both share a change in the window's width
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([620, 490])
+        self.setCentralWidget(self.splitter)
+
+        self.legend = LabelLegend()
+        self.legend_dock = QDockWidget("Labels", self)
+        self.legend_dock.setObjectName("labels_dock")  # names it in saveState()
+        self.legend_dock.setWidget(self.legend)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.legend_dock)
+        self.resizeDocks([self.legend_dock], [170], Qt.Orientation.Horizontal)
+
+        self.location_label = QLabel()
+        self.count_label = QLabel()
+        self.schema_label = QLabel()
+        self.statusBar().addWidget(self.location_label, 1)
+        self.statusBar().addPermanentWidget(self.count_label)
+        self.statusBar().addPermanentWidget(self.schema_label)
+
+        self._create_actions()
+        self.browser.sig_document_selected.connect(self.show_document)
+        self.refresh()
+        self._restore_settings()
+        self.browser.document_view.setFocus()  # arrow keys move through the articles at once
+
+    def _create_actions(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.quit_action = QAction("&Quit", self, shortcut=QKeySequence("Ctrl+Q"))
+        self.quit_action.triggered.connect(self.close)
+        file_menu.addAction(self.quit_action)
+
+        view_menu = self.menuBar().addMenu("&View")
+        self.find_action = QAction("&Find in Corpus", self, shortcut=QKeySequence("Ctrl+F"))
+        self.find_action.triggered.connect(self.browser.focus_search)
+        view_menu.addAction(self.find_action)
+        view_menu.addAction(self.legend_dock.toggleViewAction())
+
+        help_menu = self.menuBar().addMenu("&Help")
+        self.about_action = QAction(f"&About {APP_NAME}", self)
+        self.about_action.triggered.connect(self.show_about)
+        help_menu.addAction(self.about_action)
+
+    # -- content ------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Load the corpus again: documents, schema, status bar; show the first article."""
+        self.browser.reload()
+        schema = self._schema()
+        self.legend.set_schema(schema)
+        total = self.browser.document_model.total()
+        location = redact(self.store.url)
+        self.location_label.setText(location)
+        self.location_label.setToolTip(location)
+        self.count_label.setText(f"{total} article{'' if total == 1 else 's'}")
+        self.schema_label.setText(
+            f"Schema: {schema.name} v{schema.version}" if schema else "No schema"
+        )
+        if total == 0:
+            self.reader.show_message(EMPTY_CORPUS_MESSAGE)
+        else:
+            self.reader.show_message("")  # forget the article on show: it may have changed
+            self.browser.select_first()
+
+    def _schema(self) -> Schema | None:
+        if not self.store.has_schema():
+            return None
+        try:
+            return self.store.schema()
+        except AnnotatorError as exc:
+            self.statusBar().showMessage(str(exc))
+            return None
+
+    def show_document(self, doc_id: int) -> None:
+        """Show the document ``doc_id`` in the reader."""
+        if doc_id == self.reader.document_id():
+            return
+        try:
+            doc = self.store.document(doc_id)
+        except AnnotatorError as exc:  # removed by someone else since the list was loaded
+            self.reader.show_message(str(exc))
+            return
+        self.reader.show_document(doc)
+
+    def show_about(self) -> None:
+        """Say what this application is and which corpus it has open."""
+        QMessageBox.about(
+            self,
+            f"About {APP_NAME}",
+            f"<h3>{APP_NAME} {_version()}</h3>"
+            "<p>Annotate news articles by hand, with exact offsets and standard exports.</p>"
+            f"<p>Corpus: {html.escape(redact(self.store.url))}</p>",
+        )
+
+    # -- settings -----------------------------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        geometry = self._settings.value("main_window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            available = self.screen().availableGeometry()
+            self.resize(
+                min(1280, available.width() * 9 // 10), min(800, available.height() * 9 // 10)
+            )
+        state = self._settings.value("main_window/state")
+        if state is not None:
+            self.restoreState(state)
+        splitter = self._settings.value("main_window/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Remember the window's geometry and layout for next time."""
+        self._settings.setValue("main_window/geometry", self.saveGeometry())
+        self._settings.setValue("main_window/state", self.saveState())
+        self._settings.setValue("main_window/splitter", self.splitter.saveState())
+        self._settings.sync()
+        super().closeEvent(event)
+
+
+def _version() -> str:
+    try:
+        return version("news-annotator")
+    except PackageNotFoundError:
+        return ""

@@ -1,0 +1,155 @@
+"""Screenshots of the main window on a small demo corpus: ``python -m ui.screenshots OUTDIR``.
+
+Runs offscreen unless QT_QPA_PLATFORM says otherwise; writes main-window.png,
+main-window-arabic.png, main-window-search.png and main-window-dark.png into OUTDIR.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from annotator.document import Document, Span
+from corpus import resources
+from corpus.store import Store
+
+SEED_TITLE = "Russia and Turkey carry out first joint air attacks in Syria's al-Bab"
+
+ARABIC_TITLE = "مقتل ثمانية مدنيين في غارة جوية على سوق شعبية في ريف إدلب"
+ARABIC_TEXT = (
+    "قال مصدر طبي إن ثمانية مدنيين على الأقل قُتلوا وأُصيب أكثر من عشرين آخرين صباح الثلاثاء "
+    "في غارة جوية استهدفت سوقاً شعبية في ريف إدلب الجنوبي. "
+    "وأضاف المصدر أن بين القتلى ثلاثة أطفال، وأن فرق الدفاع المدني ما زالت تبحث عن ناجين "
+    "تحت أنقاض المحال المدمّرة. "
+    "وأفاد شهود عيان بأن طائرتين حربيتين حلّقتا فوق المنطقة قبل أن تُطلقا صواريخ على الشارع "
+    "الرئيسي المزدحم بالمتسوّقين. "
+    "ولم تعلن أي جهة مسؤوليتها عن الغارة حتى الآن.\n"
+)
+
+# Short invented reports, so the list has more than one row; not real events.
+ENGLISH = [
+    (
+        "Aid convoy reaches besieged town after week of delays",
+        "Staff reporter",
+        "2017-02-03",
+        "A convoy of 30 trucks carrying food and medicine reached the besieged town on "
+        "Friday after a week of delays at checkpoints, aid workers said.\n\n"
+        "Local officials said supplies would last about a month.\n",
+    ),
+    (
+        "Drone strike hits fuel depot near border crossing",
+        "Wire staff",
+        "2017-02-11",
+        "A drone struck a fuel depot near the border crossing late on Saturday, setting "
+        "storage tanks ablaze, according to a monitoring group.\n\n"
+        "Two guards were injured. No group has said it carried out the attack.\n",
+    ),
+    (
+        "Shelling displaces hundreds of families from southern villages",
+        "Correspondent",
+        "2017-02-19",
+        "Hundreds of families fled villages in the south after two days of artillery "
+        "shelling, a relief agency said on Sunday.\n\n"
+        "Most have sheltered in schools and mosques in the nearest town.\n",
+    ),
+]
+
+
+def build_demo_corpus(path: Path) -> tuple[Store, dict[str, int]]:
+    """A new corpus at ``path`` with the seed article, an Arabic one and a few English ones."""
+    store = Store.open(str(path))
+    store.set_schema(resources.shipped_schema())
+    seed_text = resources.seed_files()[0].read_text(encoding="utf-8-sig")
+    ids = {}
+    ids["seed"] = store.add_document(
+        Document(
+            text=seed_text,
+            title=SEED_TITLE,
+            author="Reuters",
+            published="2017-01-18",
+            source="Middle East Eye",
+            language="en",
+        ),
+        collections=["seed", "syria"],
+    ).id
+    for title, author, published, text in ENGLISH:
+        store.add_document(
+            Document(text=text, title=title, author=author, published=published, language="en"),
+            collections=["demo"],
+        )
+    ids["arabic"] = store.add_document(
+        Document(
+            text=ARABIC_TEXT,
+            title=ARABIC_TITLE,
+            author="مراسل محلي",
+            published="2019-05-14",
+            source="Demo",
+            language="ar",
+        ),
+        collections=["demo", "arabic"],
+    ).id
+    for doc_id, marks in (
+        (ids["seed"], [("Russia", "Actor"), ("Turkey", "Actor"), ("al-Bab", "Location")]),
+        (ids["seed"], [("jets", "WeaponSystem"), ("Aleppo", "Location")]),
+        (ids["arabic"], [("غارة", "Attack"), ("إدلب", "Location")]),
+    ):
+        text = store.document(doc_id).text
+        for word, label in marks:
+            start = text.index(word)
+            store.add_span(doc_id, "demo", Span(start, start + len(word), label))
+    return store, ids
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the screenshots into the folder named on the command line."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m ui.screenshots OUTDIR", file=sys.stderr)
+        return 2
+    outdir = Path(args[0])
+    outdir.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from ui.main_window import MainWindow
+    from ui.palette import dark_palette
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setStyle("Fusion")
+    app.setPalette(app.style().standardPalette())
+    with tempfile.TemporaryDirectory() as tmp:
+        store, ids = build_demo_corpus(Path(tmp) / "demo.db")
+        settings = QSettings(str(Path(tmp) / "ui.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(store, settings)
+        window.resize(1280, 800)
+        window.show()
+
+        def shoot(name: str) -> None:
+            QTest.qWait(200)
+            window.grab().save(str(outdir / name))
+            print(outdir / name)
+
+        shoot("main-window.png")
+        window.browser.select_document(ids["arabic"])
+        shoot("main-window-arabic.png")
+        QTest.keyClicks(window.browser.search_box, "air strike")
+        QTest.keyClick(window.browser.search_box, Qt.Key.Key_Return)
+        window.browser.select_first()
+        shoot("main-window-search.png")
+        window.browser.search_box.clear()
+        window.browser.select_document(ids["seed"])
+        app.setPalette(dark_palette())
+        shoot("main-window-dark.png")
+        window.close()
+        store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
