@@ -362,17 +362,24 @@ def test_import_on_both_engines_gives_the_same_corpus(store, tmp_path):
 def test_nul_characters_are_refused_alike_on_both_engines(store, tmp_path):
     path = tmp_path / "feed.jsonl"
     path.write_text(
-        json.dumps({"text": "Bad\u0000text"}) + "\n" + json.dumps({"text": "Café in Zürich reopened."}) + "\n",
+        json.dumps({"text": "Bad\u0000text"})
+        + "\n"
+        + json.dumps({"text": "Café in Zürich reopened."})
+        + "\n",
         encoding="utf-8",
     )
     report = import_paths(store, [path])
     assert report.imported == 1
-    assert report.failures == [f"{path}:1: the article holds a NUL character (U+0000), which a corpus cannot store"]
+    assert report.failures == [
+        f"{path}:1: the article holds a NUL character (U+0000), which a corpus cannot store"
+    ]
 
 
 def test_search_ignores_accents_on_both_engines(store):
     from annotator.document import Document
 
-    doc_id = store.add_document(Document(text="Café owners in Zürich reopened on Monday.", title="Zürich")).id
+    doc_id = store.add_document(
+        Document(text="Café owners in Zürich reopened on Monday.", title="Zürich")
+    ).id
     assert [h.id for h in store.search("cafe zurich")] == [doc_id]
     assert [h.id for h in store.search("CAFÉ")] == [doc_id]
