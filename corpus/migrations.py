@@ -13,32 +13,37 @@ from datetime import datetime
 from pathlib import Path
 
 import peewee as pw
+from peewee import chunked
 from playhouse.migrate import SchemaMigrator, migrate
 
 from annotator.errors import AnnotatorError
 from corpus import search
-from corpus.dedup import band_keys
+from corpus.dedup import fingerprint
 from corpus.models import ALL_MODELS, CorpusMeta, Document, DocumentBand
 
 VERSION_KEY = "schema_version"
 
 
 def _to_v2(db: pw.Database) -> None:
-    """Version 2: near-duplicate detection (MinHash bands, and a link to the first copy)."""
+    """Version 2: near-duplicate detection (MinHash signatures and bands, a link to the copy)."""
     migrator = SchemaMigrator.from_database(db)
-    migrate(migrator.add_column("document", "near_duplicate_of_id", Document.near_duplicate_of))
+    migrate(
+        migrator.add_column("document", "near_duplicate_of_id", Document.near_duplicate_of),
+        migrator.add_column("document", "minhash", Document.minhash),
+    )
     db.create_tables([DocumentBand])
-    rows = Document.select(Document.id, Document.text).order_by(Document.id).tuples().iterator()
-    batch: list[tuple[int, int]] = []
-    for doc_id, text in rows:
-        batch.extend((key, doc_id) for key in set(band_keys(text)))
-        if len(batch) >= 5000:
+    rows = Document.select(Document.id, Document.text).order_by(Document.id).tuples()
+    for chunk in chunked(rows.iterator(), 500):
+        bands: list[tuple[int, int]] = []
+        for doc_id, text in chunk:
+            found = fingerprint(text)
+            if found is not None:
+                Document.update(minhash=found.signature).where(Document.id == doc_id).execute()
+                bands.extend((key, doc_id) for key in found.bands)
+        if bands:
             DocumentBand.insert_many(
-                batch, fields=[DocumentBand.band, DocumentBand.document]
+                bands, fields=[DocumentBand.band, DocumentBand.document]
             ).execute()
-            batch.clear()
-    if batch:
-        DocumentBand.insert_many(batch, fields=[DocumentBand.band, DocumentBand.document]).execute()
 
 
 # MIGRATIONS[n] turns a corpus at version n - 1 into version n.

@@ -43,12 +43,13 @@ class Document(BaseModel):
     near_duplicate_of = pw.ForeignKeyField(
         "self", null=True, on_delete="SET NULL", backref="near_duplicates"
     )
+    minhash = pw.BlobField(null=True)  # the MinHash signature (corpus.dedup.Fingerprint)
 
 
 class DocumentBand(BaseModel):
     """One locality-sensitive hash band of a document's MinHash, to find near-duplicates."""
 
-    band = pw.BigIntegerField(index=True)
+    band = pw.BigIntegerField()  # the primary key (band, document) indexes it
     document = pw.ForeignKeyField(Document, on_delete="CASCADE", backref="bands")
 
     class Meta:

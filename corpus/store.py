@@ -20,6 +20,7 @@ from annotator.schema_yaml import load_schema_text, schema_to_yaml
 from corpus import db as dbmod
 from corpus import dedup, search
 from corpus.annotations import AnnotationsMixin
+from corpus.document_writer import DocumentWriter
 from corpus.filters import DocumentFilter
 from corpus.migrations import ensure_schema
 from corpus.models import (
@@ -27,7 +28,6 @@ from corpus.models import (
     Annotator,
     Collection,
     Document,
-    DocumentBand,
     DocumentCollection,
     Event,
     Relation,
@@ -100,6 +100,7 @@ class Store(AnnotationsMixin):
         self.db = db
         self.url = url
         self.created = False
+        self._writer = DocumentWriter(db)
 
     @classmethod
     def open(cls, url: str | None = None) -> Store:
@@ -129,45 +130,36 @@ class Store(AnnotationsMixin):
                 "the article holds a NUL character (U+0000), which a corpus cannot store"
             )
         digest = dedup.content_hash(doc.text)
+        writer = self._writer
         with self.db.atomic():
-            existing = Document.select(Document.id).where(Document.content_hash == digest).scalar()
+            existing = writer.find_by_hash(digest)
             if existing is not None:
                 self._add_to_collections(existing, collections)
                 return AddResult(existing, duplicate=True)
-            keys = sorted(set(dedup.band_keys(doc.text)))
-            near, similarity = self._nearest_copy(doc.text, keys)
-            row = Document.create(
-                title=doc.title,
-                text=doc.text,
-                source=doc.source,
-                author=doc.author,
-                published=doc.published,
-                language=doc.language,
-                content_hash=digest,
-                metadata=dict(doc.metadata),
-                near_duplicate_of=near,
-            )
-            if keys:
-                DocumentBand.insert_many(
-                    [(k, row.id) for k in keys], fields=[DocumentBand.band, DocumentBand.document]
-                ).execute()
-            self._add_to_collections(row.id, collections)
-        return AddResult(row.id, near_duplicate_of=near, similarity=similarity)
+            fp = dedup.fingerprint(doc.text)
+            near, similarity = self._nearest_copy(doc.text, fp)
+            doc_id = writer.insert(doc, digest, near, fp.signature if fp else None)
+            if fp is not None:
+                writer.insert_bands(doc_id, fp.bands)
+            self._add_to_collections(doc_id, collections)
+        return AddResult(doc_id, near_duplicate_of=near, similarity=similarity)
 
-    def _nearest_copy(self, text: str, keys: list[int]) -> tuple[int | None, float]:
-        if not keys:
+    def _nearest_copy(self, text: str, fp: dedup.Fingerprint | None) -> tuple[int | None, float]:
+        """The most similar earlier document at or above the near-duplicate threshold, if any."""
+        if fp is None:
             return None, 0.0
-        candidates = (
-            DocumentBand.select(DocumentBand.document)
-            .where(DocumentBand.band.in_(keys))
-            .group_by(DocumentBand.document)
-            .order_by(pw.fn.COUNT(DocumentBand.band).desc(), DocumentBand.document)
-            .limit(10)
-        )
-        mine = dedup.shingles(text)
+        # Chance band collisions are common in a large corpus: screen them by their signatures.
+        likely = [
+            doc_id
+            for doc_id, signature in self._writer.candidates(fp.bands, limit=20)
+            if dedup.estimated_similarity(fp.signature, signature) >= dedup.SCREEN
+        ]
         best: tuple[int | None, float] = (None, 0.0)
+        if not likely:
+            return best
+        mine = dedup.shingles(text)
         for doc_id, other in (
-            Document.select(Document.id, Document.text).where(Document.id.in_(candidates)).tuples()
+            Document.select(Document.id, Document.text).where(Document.id.in_(likely)).tuples()
         ):
             similarity = dedup.jaccard(mine, dedup.shingles(other))
             if similarity >= dedup.THRESHOLD and similarity > best[1]:

@@ -1,12 +1,21 @@
 """Importing articles: walk files and folders (streamed), read each by its type, and add every
-article in its own transaction, so one bad file or record never costs the others."""
+article atomically, so one bad file or record never costs the others.
+
+Articles are read ahead in small batches and written in one transaction per batch, each article
+in its own savepoint (a refused article rolls back alone). An article is reported only once its
+batch is committed, so whatever the report counts is on disk; a crash loses at most the batch in
+flight, never part of an article.
+"""
 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import peewee as pw
 
 from annotator.document import Document
 from annotator.errors import AnnotatorError, InputError
@@ -23,6 +32,9 @@ RECORD_TYPES = {".jsonl", ".ndjson", ".json", ".csv"}
 SINGLE_TYPES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"}
 SUPPORTED = sorted(RECORD_TYPES | SINGLE_TYPES)
 DETAIL_LIMIT = 10_000  # reasons kept per list; beyond it only counts grow
+BATCH_ARTICLES = 2000
+BATCH_CHARS = 8_000_000
+BATCH_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -132,6 +144,45 @@ def read_articles(path: Path, options: IngestOptions) -> Iterator[Record]:
         yield 1, article_from_text(text, file, markdown=suffix in (".md", ".markdown"))
 
 
+def _read_all(
+    paths: Sequence[str | Path], options: IngestOptions
+) -> Iterator[tuple[str, Document | InputError]]:
+    """Every article (or refusal) under ``paths`` with where it came from, streamed."""
+    for item in iter_files(paths):
+        if isinstance(item, InputError):
+            yield item.file, item
+            continue
+        try:
+            for line, article in read_articles(item, options):
+                where = f"{item}:{line}" if item.suffix.lower() in RECORD_TYPES else str(item)
+                yield where, article
+        except InputError as exc:
+            yield _where(exc), exc
+        except OSError as exc:
+            yield str(item), InputError(str(item), f"cannot read: {exc.strerror or exc}")
+
+
+def _batches(
+    items: Iterator[tuple[str, Document | InputError]],
+) -> Iterator[list[tuple[str, Document | InputError]]]:
+    """``items`` in groups bounded by count, characters and reading time."""
+    batch: list[tuple[str, Document | InputError]] = []
+    chars, started = 0, time.monotonic()
+    for item in items:
+        batch.append(item)
+        if isinstance(item[1], Document):
+            chars += len(item[1].text)
+        if (
+            len(batch) >= BATCH_ARTICLES
+            or chars >= BATCH_CHARS
+            or time.monotonic() - started >= BATCH_SECONDS
+        ):
+            yield batch
+            batch, chars, started = [], 0, time.monotonic()
+    if batch:
+        yield batch
+
+
 def import_paths(
     store: Store,
     paths: Sequence[str | Path],
@@ -143,27 +194,18 @@ def import_paths(
     options = options or IngestOptions()
     report = ImportReport()
     collections = [collection] if collection else []
-
-    def emit(event: ImportEvent) -> None:
-        report.note(event)
-        if progress is not None:
-            progress(event)
-
-    for item in iter_files(paths):
-        if isinstance(item, InputError):
-            emit(ImportEvent("failed", item.file, item.reason))
-            continue
-        try:
-            for line, article in read_articles(item, options):
-                where = f"{item}:{line}" if item.suffix.lower() in RECORD_TYPES else str(item)
-                if isinstance(article, InputError):
-                    emit(ImportEvent("failed", _where(article), article.reason))
-                else:
-                    emit(_add(store, article, where, collections))
-        except InputError as exc:
-            emit(ImportEvent("failed", _where(exc), exc.reason))
-        except OSError as exc:
-            emit(ImportEvent("failed", str(item), f"cannot read: {exc.strerror or exc}"))
+    for batch in _batches(_read_all(paths, options)):
+        with store.db.atomic():
+            events = [
+                ImportEvent("failed", _where(article), article.reason)
+                if isinstance(article, InputError)
+                else _add(store, article, where, collections)
+                for where, article in batch
+            ]
+        for event in events:
+            report.note(event)
+            if progress is not None:
+                progress(event)
     return report
 
 
@@ -176,6 +218,9 @@ def _add(store: Store, article: Document, where: str, collections: list[str]) ->
         result = store.add_document(article, collections)
     except AnnotatorError as exc:
         return ImportEvent("failed", where, str(exc))
+    except pw.IntegrityError:
+        # Another process added the same text between our check and our insert.
+        return ImportEvent("duplicate", where, "same text as a document added at the same time")
     if result.duplicate:
         return ImportEvent("duplicate", where, f"same text as document {result.id}", result.id)
     if result.near_duplicate_of is not None:
