@@ -32,6 +32,7 @@ def _to_v2(db: pw.Database) -> None:
         migrator.add_column("document", "minhash", Document.minhash),
     )
     db.create_tables([DocumentBand])
+    search.defer_trigger_upgrade(db)
     rows = Document.select(Document.id, Document.text).order_by(Document.id).tuples()
     for chunk in chunked(rows.iterator(), 500):
         bands: list[tuple[int, int]] = []

@@ -3,6 +3,8 @@ full-text search in server mode. Both rank hits and cut a snippet around them.""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +37,49 @@ class SearchHit:
     score: float
 
 
+# The insert trigger stands aside while a bulk transaction has set the deferral flag, which is
+# set and cleared inside that one transaction, so no other connection ever sees it.
+_DEFERRED_KEY = "search_index_deferred"
+_SQLITE_INSERT_TRIGGER = (
+    "CREATE TRIGGER document_fts_ai AFTER INSERT ON document "
+    f"WHEN NOT EXISTS (SELECT 1 FROM corpus_meta WHERE key = '{_DEFERRED_KEY}') BEGIN "
+    "INSERT INTO document_fts(rowid, title, text) VALUES (new.id, new.title, new.text); END"
+)
+
+
+def defer_trigger_upgrade(db: pw.Database) -> None:
+    """Give an older SQLite corpus the insert trigger that bulk indexing can defer."""
+    if isinstance(db, pw.SqliteDatabase):
+        db.execute_sql("DROP TRIGGER IF EXISTS document_fts_ai")
+        db.execute_sql(_SQLITE_INSERT_TRIGGER)
+
+
+@contextmanager
+def deferred_indexing(db: pw.Database) -> Iterator[list[int]]:
+    """Inside a transaction: index the documents whose ids are added to the yielded list in one
+    statement at the end, instead of one trigger run each (about half the cost in FTS5).
+
+    PostgreSQL indexes through a generated column, so there this only yields a list.
+    """
+    added: list[int] = []
+    if not isinstance(db, pw.SqliteDatabase):
+        yield added
+        return
+    db.execute_sql("INSERT INTO corpus_meta (key, value) VALUES (?, '1')", (_DEFERRED_KEY,))
+    try:
+        yield added
+    finally:
+        db.execute_sql("DELETE FROM corpus_meta WHERE key = ?", (_DEFERRED_KEY,))
+    for start in range(0, len(added), 500):
+        ids = added[start : start + 500]
+        marks = ", ".join("?" * len(ids))
+        db.execute_sql(
+            "INSERT INTO document_fts(rowid, title, text) "
+            f"SELECT id, title, text FROM document WHERE id IN ({marks})",
+            ids,
+        )
+
+
 def install(db: pw.Database) -> None:
     """Create the search index of a new corpus (call inside its creating transaction)."""
     if isinstance(db, pw.PostgresqlDatabase):
@@ -57,10 +102,7 @@ def install(db: pw.Database) -> None:
         "CREATE VIRTUAL TABLE document_fts USING fts5(title, text, content='document', "
         "content_rowid='id', tokenize='unicode61 remove_diacritics 2')"
     )
-    db.execute_sql(
-        "CREATE TRIGGER document_fts_ai AFTER INSERT ON document BEGIN "
-        "INSERT INTO document_fts(rowid, title, text) VALUES (new.id, new.title, new.text); END"
-    )
+    db.execute_sql(_SQLITE_INSERT_TRIGGER)
     db.execute_sql(
         "CREATE TRIGGER document_fts_ad AFTER DELETE ON document BEGIN "
         "INSERT INTO document_fts(document_fts, rowid, title, text) "

@@ -7,6 +7,7 @@ returns domain values and ids, never model instances, so callers on other thread
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -101,6 +102,7 @@ class Store(AnnotationsMixin):
         self.url = url
         self.created = False
         self._writer = DocumentWriter(db)
+        self._bulk_added: list[int] | None = None
 
     @classmethod
     def open(cls, url: str | None = None) -> Store:
@@ -122,8 +124,17 @@ class Store(AnnotationsMixin):
 
     # -- documents ----------------------------------------------------------------------------
 
-    def add_document(self, doc: dom.Document, collections: Sequence[str] = ()) -> AddResult:
-        """Add an article whose text is already normalised; exact duplicates are not added again."""
+    def add_document(
+        self,
+        doc: dom.Document,
+        collections: Sequence[str] = (),
+        fingerprint: dedup.Fingerprint | None = None,
+    ) -> AddResult:
+        """Add an article whose text is already normalised; exact duplicates are not added again.
+
+        ``fingerprint`` may bring the text's fingerprint computed elsewhere (a bulk import
+        computes them in a second process).
+        """
         fields = (doc.text, doc.title, doc.source or "", doc.author or "", str(dict(doc.metadata)))
         if any("\x00" in f for f in fields):
             raise AnnotatorError(
@@ -136,13 +147,28 @@ class Store(AnnotationsMixin):
             if existing is not None:
                 self._add_to_collections(existing, collections)
                 return AddResult(existing, duplicate=True)
-            fp = dedup.fingerprint(doc.text)
+            fp = fingerprint or dedup.fingerprint(doc.text)
             near, similarity = self._nearest_copy(doc.text, fp)
             doc_id = writer.insert(doc, digest, near, fp.signature if fp else None)
             if fp is not None:
                 writer.insert_bands(doc_id, fp.bands)
             self._add_to_collections(doc_id, collections)
+        if self._bulk_added is not None:
+            self._bulk_added.append(doc_id)
         return AddResult(doc_id, near_duplicate_of=near, similarity=similarity)
+
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """One transaction for many additions, whose search index is updated once at its end.
+
+        Each ``add_document`` inside stays atomic on its own (a savepoint).
+        """
+        with self.db.atomic(), search.deferred_indexing(self.db) as added:
+            self._bulk_added = added
+            try:
+                yield
+            finally:
+                self._bulk_added = None
 
     def _nearest_copy(self, text: str, fp: dedup.Fingerprint | None) -> tuple[int | None, float]:
         """The most similar earlier document at or above the near-duplicate threshold, if any."""

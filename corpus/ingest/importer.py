@@ -9,9 +9,12 @@ flight, never part of an article.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +23,7 @@ import peewee as pw
 from annotator.document import Document
 from annotator.errors import AnnotatorError, InputError
 from annotator.offsets import normalize_text
+from corpus.dedup import Fingerprint, fingerprint
 from corpus.ingest.decode import decode
 from corpus.ingest.html import article_from_html
 from corpus.ingest.office import article_from_docx, article_from_pdf
@@ -35,6 +39,8 @@ DETAIL_LIMIT = 10_000  # reasons kept per list; beyond it only counts grow
 BATCH_ARTICLES = 2000
 BATCH_CHARS = 8_000_000
 BATCH_SECONDS = 1.0
+
+Batch = list[tuple[str, Document | InputError]]
 
 
 @dataclass(frozen=True)
@@ -162,11 +168,9 @@ def _read_all(
             yield str(item), InputError(str(item), f"cannot read: {exc.strerror or exc}")
 
 
-def _batches(
-    items: Iterator[tuple[str, Document | InputError]],
-) -> Iterator[list[tuple[str, Document | InputError]]]:
+def _batches(items: Iterator[tuple[str, Document | InputError]]) -> Iterator[Batch]:
     """``items`` in groups bounded by count, characters and reading time."""
-    batch: list[tuple[str, Document | InputError]] = []
+    batch: Batch = []
     chars, started = 0, time.monotonic()
     for item in items:
         batch.append(item)
@@ -183,6 +187,46 @@ def _batches(
         yield batch
 
 
+def _fingerprints(texts: list[str]) -> list[Fingerprint | None]:
+    return [fingerprint(text) for text in texts]
+
+
+def _with_fingerprints(
+    batches: Iterator[Batch],
+) -> Iterator[tuple[Batch, list[Fingerprint | None]]]:
+    """Each batch with its documents' fingerprints. Once an import proves large (a full first
+    batch), a second process fingerprints the next batch while this one writes the current;
+    should that process fail, the fingerprints are computed here instead."""
+    pool: ProcessPoolExecutor | None = None
+    pending: tuple[Batch, list[str], Future[list[Fingerprint | None]]] | None = None
+
+    def finish(
+        batch: Batch, texts: list[str], job: Future[list[Fingerprint | None]]
+    ) -> tuple[Batch, list[Fingerprint | None]]:
+        try:
+            return batch, job.result()
+        except (BrokenProcessPool, OSError):
+            return batch, _fingerprints(texts)
+
+    try:
+        for batch in batches:
+            texts = [a.text for _, a in batch if isinstance(a, Document)]
+            if pool is None and len(batch) >= BATCH_ARTICLES:
+                pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            if pool is None:
+                yield batch, _fingerprints(texts)
+                continue
+            job = pool.submit(_fingerprints, texts)
+            if pending is not None:
+                yield finish(*pending)
+            pending = (batch, texts, job)
+        if pending is not None:
+            yield finish(*pending)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
 def import_paths(
     store: Store,
     paths: Sequence[str | Path],
@@ -194,12 +238,13 @@ def import_paths(
     options = options or IngestOptions()
     report = ImportReport()
     collections = [collection] if collection else []
-    for batch in _batches(_read_all(paths, options)):
-        with store.db.atomic():
+    for batch, prints in _with_fingerprints(_batches(_read_all(paths, options))):
+        next_print = iter(prints)
+        with store.bulk():
             events = [
                 ImportEvent("failed", _where(article), article.reason)
                 if isinstance(article, InputError)
-                else _add(store, article, where, collections)
+                else _add(store, article, where, collections, next(next_print))
                 for where, article in batch
             ]
         for event in events:
@@ -213,9 +258,15 @@ def _where(error: InputError) -> str:
     return f"{error.file}:{error.line}" if error.line is not None else error.file
 
 
-def _add(store: Store, article: Document, where: str, collections: list[str]) -> ImportEvent:
+def _add(
+    store: Store,
+    article: Document,
+    where: str,
+    collections: list[str],
+    fingerprint: Fingerprint | None,
+) -> ImportEvent:
     try:
-        result = store.add_document(article, collections)
+        result = store.add_document(article, collections, fingerprint)
     except AnnotatorError as exc:
         return ImportEvent("failed", where, str(exc))
     except pw.IntegrityError:

@@ -383,3 +383,84 @@ def test_search_ignores_accents_on_both_engines(store):
     ).id
     assert [h.id for h in store.search("cafe zurich")] == [doc_id]
     assert [h.id for h in store.search("CAFÉ")] == [doc_id]
+
+
+def test_bulk_imported_articles_are_searchable_and_leave_no_flag(store, tmp_path):
+    from corpus.models import CorpusMeta
+
+    path = tmp_path / "feed.jsonl"
+    lines = [
+        json.dumps({"title": f"Report {i}", "text": f"Shelling near checkpoint{i} in Donetsk."})
+        for i in range(30)
+    ]
+    lines.insert(10, json.dumps({"text": "Bad\u0000record"}))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = import_paths(store, [path])
+    assert (report.imported, report.failed) == (30, 1)
+    assert [h.title for h in store.search("checkpoint7")] == ["Report 7"]
+    assert len(store.search("Donetsk", limit=100)) == 30
+    assert [row.key for row in CorpusMeta.select()] == ["schema_version"]
+    # A document added on its own afterwards is indexed by the trigger as before.
+    from annotator.document import Document
+
+    store.add_document(Document(text="Drones over Kharkiv checkpoint99.", title="Single"))
+    assert [h.title for h in store.search("checkpoint99")] == ["Single"]
+
+
+def _feed_with_copies(path: Path, n: int) -> None:
+    """``n`` distinct articles of generated words; every seventh is an edited copy of the one before."""
+    import random
+
+    vocabulary = [f"w{k}" for k in range(5000)]
+    records: list[dict[str, str]] = []
+    for i in range(n):
+        if i % 7 == 6:
+            words = records[-1]["text"].split()
+            words[10] = "edited"
+            text = " ".join(words)
+        else:
+            text = f"checkpoint{i} " + " ".join(random.Random(i).choices(vocabulary, k=400))
+        records.append({"title": f"Item {i}", "text": text})
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+
+
+def test_large_imports_fingerprint_in_a_second_process_with_the_same_results(
+    corpus, tmp_path, monkeypatch
+):
+    from corpus.ingest import importer
+
+    path = tmp_path / "feed.jsonl"
+    _feed_with_copies(path, 23)
+    monkeypatch.setattr(importer, "BATCH_ARTICLES", 5)  # full batches: the second process starts
+    report = import_paths(corpus, [path])
+    assert (report.imported, report.failed, report.duplicates) == (23, 0, 0)
+    assert report.near_duplicates == 3
+    flagged = [(d.title, d.near_duplicate_of) for d in corpus.documents() if d.near_duplicate_of]
+    assert [title for title, _ in flagged] == ["Item 6", "Item 13", "Item 20"]
+    assert [h.title for h in corpus.search("checkpoint11")] == ["Item 11"]
+
+
+def test_a_failing_fingerprint_process_falls_back_to_this_one(corpus, tmp_path, monkeypatch):
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    from corpus.ingest import importer
+
+    class BrokenPool:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def submit(self, *args):
+            future: Future = Future()
+            future.set_exception(BrokenProcessPool("worker died"))
+            return future
+
+        def shutdown(self, **kwargs):
+            pass
+
+    path = tmp_path / "feed.jsonl"
+    _feed_with_copies(path, 12)
+    monkeypatch.setattr(importer, "BATCH_ARTICLES", 5)
+    monkeypatch.setattr(importer, "ProcessPoolExecutor", BrokenPool)
+    report = import_paths(corpus, [path])
+    assert (report.imported, report.near_duplicates, report.failed) == (12, 1, 0)

@@ -85,3 +85,15 @@ def test_reopening_an_upgraded_corpus_does_not_migrate_again(upgraded, tmp_path)
     assert schema_version(again.db) == LATEST
     assert len(list(path.parent.glob("old.db.before-v2-*.bak"))) == 1
     again.close()
+
+
+def test_upgraded_corpus_indexes_bulk_imports(upgraded, tmp_path):
+    from corpus.ingest import import_paths
+
+    store, _ = upgraded
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        '{"title": "New", "text": "Artillery fire near Kramatorsk."}\n', encoding="utf-8"
+    )
+    assert import_paths(store, [feed]).imported == 1
+    assert [h.title for h in store.search("Kramatorsk")] == ["New"]
