@@ -109,6 +109,10 @@ class RoleSpec:
     minimum: int = 0
     maximum: int | None = None
 
+    def allows(self, label: str) -> bool:
+        """Whether a span labelled ``label`` may fill this role."""
+        return _allowed(self.labels, label)
+
 
 @dataclass(frozen=True)
 class EventSpec:

@@ -157,24 +157,25 @@ class AnnotationsMixin:
 
     def spans(self, doc_id: int, annotator: str | None = None) -> list[StoredSpan]:
         """The document's spans (one annotator's, or everyone's), in text order."""
-        query = (
-            Span.select(Span, Annotator.name)
-            .join(AnnotationSet)
-            .join(Annotator)
-            .where(AnnotationSet.document == doc_id)
-            .order_by(Span.start, Span.end, Span.id)
+        fields = (
+            Span.id,
+            Annotator.name,
+            Span.start,
+            Span.end,
+            Span.label,
+            Span.attributes,
+            Span.note,
+            Span.created_at,
+            Span.updated_at,
         )
-        if annotator is not None:
-            query = query.where(Annotator.name == annotator)
+        query = _in_document(
+            Span.select(*fields).order_by(Span.start, Span.end, Span.id), doc_id, annotator
+        )
         return [
             StoredSpan(
-                id=row.id,
-                annotator=row.annotation_set.annotator.name,
-                span=dom.Span(row.start, row.end, row.label, row.attributes or {}, row.note),
-                created_at=row.created_at,
-                updated_at=row.updated_at,
+                span_id, name, dom.Span(start, end, label, attributes or {}, note), created, updated
             )
-            for row in query
+            for span_id, name, start, end, label, attributes, note, created, updated in query.tuples()
         ]
 
     def _set_of_span(self, span_id: int) -> tuple[int, str]:
@@ -206,17 +207,10 @@ class AnnotationsMixin:
 
     def relations(self, doc_id: int, annotator: str | None = None) -> list[StoredRelation]:
         """The document's relations."""
-        query = (
-            Relation.select(
-                Relation.id, Relation.type, Relation.head, Relation.tail, Annotator.name
-            )
-            .join(AnnotationSet)
-            .join(Annotator)
-            .where(AnnotationSet.document == doc_id)
-            .order_by(Relation.id)
-        )
-        if annotator is not None:
-            query = query.where(Annotator.name == annotator)
+        query = Relation.select(
+            Relation.id, Relation.type, Relation.head, Relation.tail, Annotator.name
+        ).order_by(Relation.id)
+        query = _in_document(query, doc_id, annotator)
         return [
             StoredRelation(i, name, dom.Relation(t, h, tl)) for i, t, h, tl, name in query.tuples()
         ]
@@ -240,7 +234,7 @@ class AnnotationsMixin:
                 raise AnnotatorError(
                     "an event's roles are filled by spans of the same annotator and document"
                 )
-            if label not in role_spec.labels and "*" not in role_spec.labels:
+            if not role_spec.allows(label):
                 raise AnnotatorError(
                     f"role '{role}' of '{event.type}' takes {', '.join(role_spec.labels)}, not {label}"
                 )
@@ -260,15 +254,8 @@ class AnnotationsMixin:
 
     def events(self, doc_id: int, annotator: str | None = None) -> list[StoredEvent]:
         """The document's events with their roles."""
-        query = (
-            Event.select(Event.id, Event.type, Event.trigger, Annotator.name)
-            .join(AnnotationSet)
-            .join(Annotator)
-            .where(AnnotationSet.document == doc_id)
-            .order_by(Event.id)
-        )
-        if annotator is not None:
-            query = query.where(Annotator.name == annotator)
+        query = Event.select(Event.id, Event.type, Event.trigger, Annotator.name).order_by(Event.id)
+        query = _in_document(query, doc_id, annotator)
         rows = list(query.tuples())
         roles: dict[int, list[tuple[str, int]]] = {}
         role_query = (
@@ -282,3 +269,9 @@ class AnnotationsMixin:
             StoredEvent(i, name, dom.Event(t, trig, tuple(roles.get(i, ()))))
             for i, t, trig, name in rows
         ]
+
+
+def _in_document(query: pw.ModelSelect, doc_id: int, annotator: str | None) -> pw.ModelSelect:
+    """``query`` (over a model with an annotation set) narrowed to one document and annotator."""
+    query = query.join(AnnotationSet).join(Annotator).where(AnnotationSet.document == doc_id)
+    return query if annotator is None else query.where(Annotator.name == annotator)

@@ -128,28 +128,24 @@ def search(
     return _search_sqlite(db, query.fts5(), flt, limit)
 
 
-def _filtered_ids(flt: DocumentFilter | None) -> tuple[str, list[Any]] | None:
+def _restriction(flt: DocumentFilter | None, column: str) -> tuple[str, list[Any]]:
+    """A SQL condition (with its parameters) keeping ``column`` to the documents ``flt`` keeps."""
     if flt is None or flt == DocumentFilter():
-        return None
+        return "", []
     sql, params = flt.apply(Document.select(Document.id)).sql()
-    return sql, list(params)
+    return f" AND {column} IN ({sql})", list(params)
 
 
 def _search_sqlite(
     db: pw.Database, match: str, flt: DocumentFilter | None, limit: int
 ) -> list[SearchHit]:
-    restrict = _filtered_ids(flt)
-    where = ""
-    params: list[Any] = [match]
-    if restrict:
-        params.extend(restrict[1])
-        where = f" AND rowid IN ({restrict[0]})"
+    where, params = _restriction(flt, "rowid")
     # The MATCH runs in its own CTE; ranking and the limit apply to its rows, then the join.
     ranked = db.execute_sql(
         "WITH hits AS (SELECT rowid AS id, rank AS score FROM document_fts "
         f"WHERE document_fts MATCH ?{where} ORDER BY rank LIMIT ?) "
         "SELECT hits.id, d.title, hits.score FROM hits JOIN document d ON d.id = hits.id ORDER BY hits.score",
-        [*params, limit],
+        [match, *params, limit],
     ).fetchall()
     if not ranked:
         return []
@@ -168,12 +164,7 @@ def _search_sqlite(
 def _search_postgres(
     db: pw.Database, websearch: str, flt: DocumentFilter | None, limit: int
 ) -> list[SearchHit]:
-    restrict = _filtered_ids(flt)
-    where = ""
-    params: list[Any] = [websearch]
-    if restrict:
-        params.extend(restrict[1])
-        where = f" AND d.id IN ({restrict[0]})"
+    where, params = _restriction(flt, "d.id")
     options = f"StartSel={HIT_START}, StopSel={HIT_END}, MaxWords=24, MinWords=10, MaxFragments=1"
     rows = db.execute_sql(
         f"WITH q AS (SELECT websearch_to_tsquery('{_PG_CONFIG}', %s) AS query), "
@@ -181,7 +172,7 @@ def _search_postgres(
         f"WHERE d.search_vector @@ q.query{where} ORDER BY score DESC, d.id LIMIT %s) "
         f"SELECT hits.id, hits.title, hits.score, ts_headline('{_PG_CONFIG}', left(d.text, 200000), q.query, %s) "
         "FROM hits JOIN document d ON d.id = hits.id, q ORDER BY hits.score DESC, hits.id",
-        [*params, limit, options],
+        [websearch, *params, limit, options],
     ).fetchall()
     return [
         SearchHit(i, title, " ".join(snippet.split()), float(score))
