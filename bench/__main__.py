@@ -35,11 +35,13 @@ puts the JSON elsewhere. Temporary corpora live in a temporary folder, deleted a
 
 ## What each benchmark measures
 
-The corpus benchmarks (`bench/corpus_import.py`) generate N news-like articles (about 3 KB
-each, deterministic from a seed, a Zipf-distributed vocabulary of common English and news words
-and 40,000 made-up words, recurring two-word phrases, 300 authors, dates over ten years, one
-article in 100 a lightly edited copy of a recent one) as one JSONL file (keys title, text,
-author, published). They import it twice, each time in a child process:
+The corpus benchmarks (`bench/corpus_import.py`) generate N news-like articles as one JSONL
+file (keys title, text, author, published), deterministic from a seed: about 3 KB each, one or
+two of eight topics per article, words drawn Zipf-wise from English function words and 40,000
+made-up words (the rare ones match a few hundred articles, as names do) with a share of the
+topics' words and two-word phrases mixed in (so a topic word is in 10-20% of the articles, a
+phrase in 6-9%), 300 authors, dates over ten years, and one article in 100 a lightly edited
+copy of a recent one. They import the file twice, each time in a child process:
 
 - **project**: `corpus.ingest.import_paths(store, [jsonl])` into a fresh corpus, the path the
   app and the command line use: reading and field mapping, the exact-duplicate check (content
@@ -55,12 +57,14 @@ author, published). They import it twice, each time in a child process:
 |---|---|---|---|
 | `corpus_import.time` | seconds to import N articles | the raw `sqlite3` import | at most {2.0:g} times the baseline |
 | `corpus_import.search` | median ms of about 50 queries (common words, rare words, two-word phrases, a word with an exclusion) through `Store.search(q, limit=20)`, each timed once after a warm-up pass; p95 in the notes | the same queries as bare FTS5 `MATCH ... ORDER BY rank LIMIT 20` on the baseline database | median at most 20 ms |
-| `corpus_import.memory` | peak resident memory (`ru_maxrss`) of the child that imports N articles | the same child's memory just before it starts importing | peak at most 300 MB; the notes say whether what the import adds grows from N/4 to N (streaming means it should not) |
+| `corpus_import.memory` | peak resident memory of the child that imports N articles, plus the peaks of any worker processes it starts (a sum, so an upper bound) | the same child's memory just before it starts importing | peak at most 300 MB; the notes say whether what the import adds grows from N/4 to N (streaming means it should not) |
 
-Memory is read from `/proc/self/status` (`VmHWM`) on Linux rather than `ru_maxrss`, which
-Linux carries over from the parent through fork and exec. At small N the SQLite page cache
-(up to 32 MB per connection) is still filling, so the "flat or grows" verdict means something
-only at the full size.
+Memory is each process's own high-water mark, read from `/proc/<pid>/status` (`VmHWM`) on
+Linux, not `ru_maxrss`, which Linux carries over from the parent through fork and exec (a child
+of a 300 MB parent reports 300 MB). The child's worker processes are found through
+`/proc/<pid>/task/*/children` and sampled every 0.1 s. Elsewhere only the child's `ru_maxrss`
+counts. At small N the SQLite page cache (up to 32 MB per connection) is still filling, so the
+"flat or grows" verdict means something only at the full size.
 
 When the import misses its target, two commands (run from the repository root) help find out
 why: `.venv/bin/python -m bench.corpus_import generate 20000 /tmp/a.jsonl` writes the articles,

@@ -11,9 +11,13 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 NUM_PERM = 64
 BANDS = 16
@@ -25,7 +29,6 @@ SCREEN = 0.45  # estimated similarity below which a candidate is not worth an ex
 _WORD = re.compile(r"\w+")
 _SAMPLE = 4  # fingerprints keep the shingles whose hash is divisible by this (consistent sampling)
 _MIN_SAMPLED = 16  # shorter texts keep every shingle
-_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=7, hashfunc=int)
 _MIX1, _MIX2, _LOW32 = np.uint64(0x9E3779B1), np.uint64(0x85EBCA77), np.uint64(0xFFFFFFFF)
 _SHIFT, _SAMPLE_U = np.uint64(29), np.uint64(_SAMPLE)
 _BAND_MIX = np.uint64(0xFF51AFD7ED558CCD)
@@ -100,16 +103,26 @@ def shingle_hashes(text: str) -> np.ndarray:
     return result
 
 
+@cache
+def _template() -> MinHash:
+    # Imported on first use: datasketch brings scipy (half a second, 60 MB), which commands
+    # that make no fingerprints never need.
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=7, hashfunc=int)
+
+
 def fingerprint(text: str) -> Fingerprint | None:
     """The fingerprint of ``text``, or None for texts under three words."""
     hashes = shingle_hashes(text)
     if not len(hashes):
         return None
-    mh = MinHash(
+    template = _template()
+    mh = type(template)(
         num_perm=NUM_PERM,
         hashfunc=int,
-        permutations=_TEMPLATE.permutations,
-        scheme=_TEMPLATE.scheme,
+        permutations=template.permutations,
+        scheme=template.scheme,
     )
     mh.update_batch(hashes.tolist())
     values = mh.hashvalues.astype(np.uint32)
@@ -121,6 +134,11 @@ def fingerprint(text: str) -> Fingerprint | None:
         keys ^= keys >> _SHIFT
     bands = sorted({int(k) - (1 << 64) if k >= (1 << 63) else int(k) for k in keys.tolist()})
     return Fingerprint(values.tobytes(), tuple(bands))
+
+
+def fingerprints(texts: list[str]) -> list[Fingerprint | None]:
+    """The fingerprints of many texts (what a bulk import's worker process computes)."""
+    return [fingerprint(text) for text in texts]
 
 
 def estimated_similarity(a: bytes, b: bytes) -> float:

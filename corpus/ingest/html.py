@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import re
 
-import trafilatura
-from trafilatura.settings import Document as Extracted
-
 from annotator.document import Document
 from annotator.errors import InputError
 from annotator.offsets import normalize_text
@@ -23,6 +20,11 @@ def article_from_html(data: bytes, source: str) -> Document:
     """The article in an HTML page's bytes."""
     if looks_binary(data):
         raise InputError(source, "binary file, not HTML")
+    # Imported on first use, like the other format libraries: commands that read no HTML start
+    # faster and smaller without them.
+    import trafilatura
+    from trafilatura.settings import Document as Extracted
+
     extracted = trafilatura.bare_extraction(
         data,
         with_metadata=True,

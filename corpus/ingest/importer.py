@@ -23,7 +23,9 @@ import peewee as pw
 from annotator.document import Document
 from annotator.errors import AnnotatorError, InputError
 from annotator.offsets import normalize_text
-from corpus.dedup import Fingerprint, fingerprint
+
+# The worker process imports only corpus.dedup (numpy, datasketch), not the readers.
+from corpus.dedup import Fingerprint, fingerprints
 from corpus.ingest.decode import decode
 from corpus.ingest.html import article_from_html
 from corpus.ingest.office import article_from_docx, article_from_pdf
@@ -187,10 +189,6 @@ def _batches(items: Iterator[tuple[str, Document | InputError]]) -> Iterator[Bat
         yield batch
 
 
-def _fingerprints(texts: list[str]) -> list[Fingerprint | None]:
-    return [fingerprint(text) for text in texts]
-
-
 def _with_fingerprints(
     batches: Iterator[Batch],
 ) -> Iterator[tuple[Batch, list[Fingerprint | None]]]:
@@ -206,7 +204,7 @@ def _with_fingerprints(
         try:
             return batch, job.result()
         except (BrokenProcessPool, OSError):
-            return batch, _fingerprints(texts)
+            return batch, fingerprints(texts)
 
     try:
         for batch in batches:
@@ -214,9 +212,9 @@ def _with_fingerprints(
             if pool is None and len(batch) >= BATCH_ARTICLES:
                 pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
             if pool is None:
-                yield batch, _fingerprints(texts)
+                yield batch, fingerprints(texts)
                 continue
-            job = pool.submit(_fingerprints, texts)
+            job = pool.submit(fingerprints, texts)
             if pending is not None:
                 yield finish(*pending)
             pending = (batch, texts, job)

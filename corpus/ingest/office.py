@@ -5,11 +5,6 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-import docx
-import docx.opc.exceptions
-import pypdf
-import pypdf.errors
-
 from annotator.document import Document
 from annotator.errors import InputError
 from annotator.offsets import normalize_text
@@ -19,6 +14,9 @@ from corpus.ingest.plaintext import guess_author, guess_title
 
 def article_from_pdf(path: Path) -> Document:
     """The text of every page of a PDF, pages separated by a blank line."""
+    import pypdf  # imported on first use, like the other format libraries
+    import pypdf.errors
+
     try:
         reader = pypdf.PdfReader(path)
         if reader.is_encrypted and not reader.decrypt(""):
@@ -44,6 +42,9 @@ def article_from_pdf(path: Path) -> Document:
 
 def article_from_docx(path: Path) -> Document:
     """The paragraphs of a Word document, one per line."""
+    import docx  # imported on first use, like the other format libraries
+    import docx.opc.exceptions
+
     try:
         document = docx.Document(str(path))
     except (
