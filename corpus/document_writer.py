@@ -97,5 +97,10 @@ class DocumentWriter:
 
     def insert_bands(self, doc_id: int, bands: Sequence[int]) -> None:
         """Record the document's LSH bands."""
-        sql = f'INSERT INTO "document_band" ("band", "document_id") VALUES ({self.param}, {self.param})'
-        self.db.cursor().executemany(sql, [(band, doc_id) for band in bands])
+        self.insert_band_rows([(band, doc_id) for band in bands])
+
+    def insert_band_rows(self, rows: Sequence[tuple[int, int]]) -> None:
+        """Record (band, document id) rows, in key order for the index's sake."""
+        if rows:
+            sql = f'INSERT INTO "document_band" ("band", "document_id") VALUES ({self.param}, {self.param})'
+            self.db.cursor().executemany(sql, sorted(rows))
