@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable, Mapping
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QPalette
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QStackedWidget, QTextEdit, QVBoxLayout, QWidget
 
 from annotator.document import Document
+from corpus.annotations import StoredSpan
+from ui.annotated_text_view import AnnotatedTextView
 
 READING_FONT_FAMILIES = ["Noto Serif", "DejaVu Serif", "Georgia", "Times New Roman", "serif"]
 READING_POINT_SIZE = 12
@@ -35,15 +38,15 @@ class ArticleReader(QStackedWidget):
         self.meta_label = _plain_label()
         self.meta_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
-        self.text_view = QPlainTextEdit(readOnly=True)
+        self.text_view = AnnotatedTextView()
         self.text_view.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
-        self.text_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.text_view.setLineWrapMode(QTextEdit.LineWrapMode.WidgetWidth)
         self.text_view.setFont(reading_font())
         self.text_view.document().setDocumentMargin(TEXT_MARGIN)
-        self.text_view.setFrameShape(QPlainTextEdit.Shape.NoFrame)
+        self.text_view.setFrameShape(QFrame.Shape.NoFrame)
 
         article = QWidget()
         # One reading surface: the heading sits on the text's background.
@@ -76,8 +79,8 @@ class ArticleReader(QStackedWidget):
         mark = "\u200f" if heading_rtl else "\u200e"
         self.meta_label.setText(mark + " · ".join(f"\u2068{part}\u2069" for part in parts))
         self.meta_label.setVisible(bool(parts))
-        self.text_view.setPlainText(doc.text)
-        # QPlainTextEdit orders each paragraph by its own direction but aligns every line left;
+        self.text_view.set_document(doc.text)
+        # Each paragraph is ordered by its own direction, but every line is aligned left;
         # align the whole text (and the heading) to the side its main script reads from.
         rtl = is_mostly_rtl(doc.text or doc.title)
         option = self.text_view.document().defaultTextOption()
@@ -86,6 +89,13 @@ class ArticleReader(QStackedWidget):
         for label in (self.title_label, self.meta_label):
             label.setAlignment(_absolute(heading_rtl) | Qt.AlignmentFlag.AlignVCenter)
         self.setCurrentIndex(1)
+
+    def show_spans(self, spans: Iterable[StoredSpan], colors: Mapping[str, str]) -> None:
+        """Draw ``spans`` over the text on show, in ``colors`` (label name to #rrggbb)."""
+        self.text_view.set_spans(
+            [(s.id, s.span.start, s.span.end, s.span.label, s.span.attributes) for s in spans],
+            colors,
+        )
 
     def show_message(self, text: str) -> None:
         """Show ``text`` in place of an article (an empty corpus, a missing document)."""

@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
         self.browser.reload()
         schema = self._schema()
         self.legend.set_schema(schema)
+        self._label_colors = {label.name: label.color for label in schema.labels} if schema else {}
         total = self.browser.document_model.total()
         location = redact(self.store.url)
         self.location_label.setText(location)
@@ -121,6 +122,7 @@ class MainWindow(QMainWindow):
             self.reader.show_message(str(exc))
             return
         self.reader.show_document(doc)
+        self.reader.show_spans(self.store.spans(doc_id), self._label_colors)
 
     def show_about(self) -> None:
         """Say what this application is and which corpus it has open."""

@@ -57,6 +57,43 @@ ENGLISH = [
 ]
 
 
+# Spans as an annotator would mark them: (phrase, label, text the phrase comes after, if any),
+# with nested ones ("Islamic State" in the bombing; "Russian" in "nine Russian ... jets").
+DEMO_SPANS = {
+    "seed": [
+        ("Russia", "Actor", ""),
+        ("Turkey", "Actor", ""),
+        ("joint air attacks", "Attack", ""),
+        ("al-Bab", "Location", ""),
+        ("Moscow", "Actor", ""),
+        ("jets", "WeaponSystem", "Moscow says"),
+        ("Turkish air force", "Actor", "Moscow says"),
+        ("bombing of Islamic State targets", "Attack", ""),
+        ("Islamic State", "Actor", "bombing of"),
+        ("brother killed", "Casualty", ""),
+        ("al-Bab", "Location", "An FSA fighter"),
+        ("Lieutenant-General Sergei Rudskoi", "Actor", ""),
+        ("Russian defence ministry", "Actor", ""),
+        ("nine Russian and eight Turkish jets", "WeaponSystem", ""),
+        ("Russian", "Actor", "said nine"),
+        ("Turkish", "Actor", "said nine"),
+        ("struck targets in al-Bab", "Attack", ""),
+        ("al-Bab", "Location", "struck targets in"),
+        ("Aleppo", "Location", "northeast of"),
+    ],
+    "arabic": [
+        ("ثمانية مدنيين على الأقل", "Casualty", ""),
+        ("غارة جوية", "Attack", ""),
+        ("سوقاً شعبية", "Location", ""),
+        ("ريف إدلب الجنوبي", "Location", ""),
+        ("ثلاثة أطفال", "Casualty", ""),
+        ("فرق الدفاع المدني", "Actor", ""),
+        ("طائرتين حربيتين", "WeaponSystem", ""),
+        ("صواريخ", "WeaponSystem", ""),
+    ],
+}
+
+
 def build_demo_corpus(path: Path) -> tuple[Store, dict[str, int]]:
     """A new corpus at ``path`` with the seed article, an Arabic one and a few English ones."""
     store = Store.open(str(path))
@@ -90,15 +127,12 @@ def build_demo_corpus(path: Path) -> tuple[Store, dict[str, int]]:
         ),
         collections=["demo", "arabic"],
     ).id
-    for doc_id, marks in (
-        (ids["seed"], [("Russia", "Actor"), ("Turkey", "Actor"), ("al-Bab", "Location")]),
-        (ids["seed"], [("jets", "WeaponSystem"), ("Aleppo", "Location")]),
-        (ids["arabic"], [("غارة", "Attack"), ("إدلب", "Location")]),
-    ):
+    for key, marks in DEMO_SPANS.items():
+        doc_id = ids[key]
         text = store.document(doc_id).text
-        for word, label in marks:
-            start = text.index(word)
-            store.add_span(doc_id, "demo", Span(start, start + len(word), label))
+        for phrase, label, after in marks:
+            start = text.index(phrase, text.index(after) if after else 0)
+            store.add_span(doc_id, "demo", Span(start, start + len(phrase), label))
     return store, ids
 
 
@@ -145,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
         window.browser.search_box.clear()
         window.browser.select_document(ids["seed"])
         app.setPalette(dark_palette())
+        text = store.document(ids["seed"]).text
+        window.reader.text_view.scroll_to_offset(text.index("Lieutenant-General"))
         shoot("main-window-dark.png")
         window.close()
         store.close()

@@ -9,7 +9,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QMessageBox, QTableView
 
-from annotator.document import Document
+from annotator.document import Document, Span
 from corpus import resources
 from corpus.store import Store
 from ui import app as app_module
@@ -194,6 +194,34 @@ def test_arabic_text_is_shown_unchanged_and_right_aligned(qtbot, make_window, st
     assert last.naturalTextRect().width() < first.naturalTextRect().width()
     assert window.browser.select_document(ids[0])
     assert window.reader.title_label.alignment() & Qt.AlignmentFlag.AlignLeft
+
+
+def test_the_reader_draws_the_documents_spans_in_schema_colours(qtbot, make_window, store, ids):
+    text = ARTICLES[0][1]
+    russian = store.add_span(ids[0], "ann", Span(0, 7, "Actor"))
+    start = text.index("al-Bab")
+    al_bab = store.add_span(ids[0], "other", Span(start, start + 6, "Location"))
+    store.add_span(ids[1], "ann", Span(2, 8, "WeaponSystem"))  # another document's
+    window = make_window()
+    view = window.reader.text_view
+    assert view.span_ids() == [russian, al_bab]  # every annotator's, this document's only
+    qtbot.waitUntil(lambda: bool(view.span_rects(al_bab)))
+    point = view.span_rects(al_bab)[0].center().toPoint()
+    assert view.span_at(point) == al_bab
+    location = store.schema().label("Location").color
+    assert view.span_tooltip(al_bab) == "Location: al-Bab"
+    image = view.viewport().grab().toImage()
+    underline = view.span_rects(al_bab)[0]
+    ratio = image.devicePixelRatio()
+    pixel = image.pixelColor(
+        int(underline.center().x() * ratio), int((underline.bottom() + 2) * ratio)
+    )
+    assert pixel.name() == location.lower()
+    with qtbot.waitSignal(view.sig_span_clicked) as blocker:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert blocker.args == [al_bab]
+    assert window.browser.select_document(ids[1])
+    assert len(view.span_ids()) == 1
 
 
 def test_status_bar_shows_corpus_count_and_schema(make_window, store, ids):

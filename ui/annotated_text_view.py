@@ -1,0 +1,300 @@
+"""A read-only text view that draws a document's spans over its text.
+
+The spans never enter the QTextDocument: an interval index holds them (in document positions)
+and ``paintEvent`` paints the ones in the visible blocks after the text, as tinted boxes with a
+stacked underline each and the label as a small caption above the span's first line. The room
+for captions is a minimum line height given to every block when the document is built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QFont,
+    QFontMetricsF,
+    QHelpEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QTextBlock,
+    QTextBlockFormat,
+    QTextCursor,
+    QTextDocument,
+)
+from PySide6.QtWidgets import QApplication, QTextEdit, QToolTip, QWidget
+
+from ui import span_geometry as geo
+from ui.qt_offsets import DocumentOffsets
+from ui.span_index import IndexedSpan, SpanIndex
+from ui.span_painter import LabelColours, paint_spans
+
+CAPTION_SCALE = 0.72
+TOOLTIP_TEXT_LIMIT = 200
+
+
+class AnnotatedTextView(QTextEdit):
+    """Shows a plain text read-only with its spans drawn over it; a click selects a span."""
+
+    sig_span_clicked = Signal(int)
+    """The id of the span the user clicked."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setAcceptRichText(False)
+        self._text = ""
+        self._offsets = DocumentOffsets("")
+        self._index = SpanIndex()
+        self._attributes: dict[int, Mapping[str, Any]] = {}
+        self._colours = LabelColours()
+        self._selected: int | None = None
+        self._press: QPoint | None = None
+
+    # -- content ------------------------------------------------------------------------------
+
+    def set_document(
+        self,
+        text: str,
+        spans: Iterable[Sequence[Any]] = (),
+        colors: Mapping[str, str] | None = None,
+    ) -> None:
+        """Show ``text`` with ``spans`` ((id, start, end, label[, attributes]) in code points)."""
+        old = self.document()
+        doc = QTextDocument(self)  # a child: setDocument deletes the old one
+        doc.setUndoRedoEnabled(False)
+        doc.setDefaultFont(self.font())
+        doc.setDocumentMargin(old.documentMargin())
+        doc.setDefaultTextOption(old.defaultTextOption())
+        block_format = QTextBlockFormat()
+        height = QFontMetricsF(self.font()).height() + geo.room_above_lines(self._caption_metrics())
+        block_format.setLineHeight(height, QTextBlockFormat.LineHeightTypes.MinimumHeight.value)
+        cursor = QTextCursor(doc)
+        cursor.setBlockFormat(block_format)
+        # Filled before the view sees it: new blocks inherit the format, and the view's layout
+        # then works lazily, as after setPlainText (filling it in place measured ten times slower).
+        cursor.insertText(text)
+        self._text = text
+        self._offsets = DocumentOffsets(text)
+        self._selected = None
+        self.setDocument(doc)
+        self.set_spans(spans, colors)
+
+    def set_spans(
+        self, spans: Iterable[Sequence[Any]], colors: Mapping[str, str] | None = None
+    ) -> None:
+        """Replace the spans drawn (and the label colours, when given)."""
+        if colors is not None:
+            self._colours = LabelColours(colors)
+        marks = list(spans)
+        self._index = SpanIndex.from_columns(
+            self._offsets.to_qt_many([m[1] for m in marks]),
+            self._offsets.to_qt_many([m[2] for m in marks]),
+            [m[0] for m in marks],
+            [m[3] for m in marks],
+        )
+        self._attributes = {m[0]: m[4] for m in marks if len(m) > 4 and m[4]}
+        if self._selected not in self._index:
+            self._selected = None
+        self.viewport().update()
+
+    def add_span(
+        self,
+        span_id: int,
+        start: int,
+        end: int,
+        label: str,
+        attributes: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Draw one more span (or move the span ``span_id``), repainting only its blocks."""
+        span = IndexedSpan(self._offsets.to_qt(start), self._offsets.to_qt(end), span_id, label)
+        self._attributes.pop(span_id, None)
+        if attributes:
+            self._attributes[span_id] = attributes
+        self._update_range(*self._index.add(span))
+
+    def remove_span(self, span_id: int) -> None:
+        """Stop drawing the span ``span_id``, repainting only its blocks."""
+        if span_id not in self._index:
+            return
+        self._attributes.pop(span_id, None)
+        if self._selected == span_id:
+            self._selected = None
+        self._update_range(*self._index.remove(span_id))
+
+    def span_ids(self) -> list[int]:
+        """The ids of the spans drawn, in text order."""
+        return [s.id for s in self._index.overlapping(0, self._offsets.units + 1)]
+
+    def selected_span(self) -> int | None:
+        """The id of the selected span, if any."""
+        return self._selected
+
+    def select_span(self, span_id: int | None) -> None:
+        """Select the span ``span_id`` (drawn with a stronger outline), or none."""
+        for old in (self._selected, span_id):
+            span = self._index.get(old) if old is not None else None
+            if span is not None:
+                self._update_range(span.start, span.end)
+        self._selected = span_id if span_id in self._index else None
+
+    # -- geometry -----------------------------------------------------------------------------
+
+    def offsets(self) -> DocumentOffsets:
+        """The converter between the text's code points and this view's document positions."""
+        return self._offsets
+
+    def span_rects(self, span_id: int) -> list[QRectF]:
+        """The viewport rectangles of the span's line fragments that are laid out and visible."""
+        return [f.rect for f in self._visible_fragments() if f.span.id == span_id]
+
+    def visible_captions(self) -> list[geo.Caption]:
+        """The captions drawn in the viewport, with their viewport rectangles."""
+        metrics = self._caption_metrics()
+        return [
+            c
+            for line in self._visible_lines()
+            for c in geo.place_captions(line, metrics, geo.new_rows())
+        ]
+
+    def scroll_to_offset(self, offset: int) -> None:
+        """Scroll so that the line holding code-point ``offset`` is at the top of the view."""
+        position = self._offsets.to_qt(offset)
+        block = self.document().findBlock(position)
+        layout = block.layout()
+        self.document().documentLayout().blockBoundingRect(block)  # lays it out if need be
+        line = layout.lineForTextPosition(position - block.position())
+        y = layout.position().y() + (line.y() if line.isValid() else 0.0)
+        room = geo.room_above_lines(self._caption_metrics())  # keep its captions in view
+        self.verticalScrollBar().setValue(max(0, int(y - room)))
+
+    def span_at(self, pos: QPoint) -> int | None:
+        """The id of the innermost span under the viewport point ``pos`` (or its caption)."""
+        point = QPointF(pos) + self._scroll()
+        block = self.cursorForPosition(pos).block()
+        hits: list[IndexedSpan] = []
+        for candidate in (block.previous(), block, block.next()):
+            if not candidate.isValid():
+                continue
+            for line in geo.block_fragments(candidate, self._index, point.y(), point.y()):
+                hits += [f.span for f in line if f.rect.contains(point)]
+                for caption in geo.place_captions(line, self._caption_metrics(), geo.new_rows()):
+                    if caption.rect.contains(point):
+                        return caption.span.id
+        if not hits:
+            return None
+        return min(hits, key=lambda s: (s.end - s.start, -self._index.level(s.id))).id
+
+    def _scroll(self) -> QPointF:
+        return QPointF(self.horizontalScrollBar().value(), self.verticalScrollBar().value())
+
+    def _caption_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(max(self.font().pointSizeF() * CAPTION_SCALE, 6.5))
+        return font
+
+    def _caption_metrics(self) -> QFontMetricsF:
+        return QFontMetricsF(self._caption_font())
+
+    def _visible_blocks(self) -> list[QTextBlock]:
+        blocks = []
+        bottom = self.verticalScrollBar().value() + self.viewport().height()
+        block = self.cursorForPosition(QPoint(0, 0)).block()
+        block = block.previous() if block.previous().isValid() else block
+        while block.isValid():
+            layout = block.layout()
+            if layout is None or layout.lineCount() == 0 or layout.position().y() > bottom:
+                break
+            blocks.append(block)
+            block = block.next()
+        return blocks
+
+    def _visible_lines(self) -> list[list[geo.Fragment]]:
+        top = self.verticalScrollBar().value()
+        bottom = top + self.viewport().height()
+        lines = []
+        for block in self._visible_blocks():
+            lines += geo.block_fragments(block, self._index, top, bottom)
+        scroll = self._scroll()
+        return [[f._replace(rect=f.rect.translated(-scroll)) for f in line] for line in lines]
+
+    def _visible_fragments(self) -> list[geo.Fragment]:
+        return [f for line in self._visible_lines() for f in line]
+
+    def _update_range(self, start: int, end: int) -> None:
+        """Repaint the viewport strip of the blocks holding document positions start..end."""
+        doc = self.document()
+        first, last = doc.findBlock(start), doc.findBlock(max(start, end - 1))
+        if not first.isValid() or first.layout() is None or first.layout().lineCount() == 0:
+            return  # not laid out yet: it is painted when it is
+        top = first.layout().position().y()
+        last_layout = last.layout() if last.isValid() else None
+        if last_layout is not None and last_layout.lineCount():
+            line = last_layout.lineAt(last_layout.lineCount() - 1)
+            bottom = last_layout.position().y() + line.y() + line.height()
+        else:
+            bottom = doc.size().height()
+        bottom += geo.underline_room()
+        y = self.verticalScrollBar().value()
+        strip = QRect(0, int(top - y) - 1, self.viewport().width(), int(bottom - top) + 3)
+        self.viewport().update(strip)
+
+    # -- painting and events ------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Paint the text, then the visible spans over it."""
+        super().paintEvent(event)
+        if not len(self._index):
+            return
+        lines = self._visible_lines()
+        if lines:
+            painter = QPainter(self.viewport())
+            painter.setClipRect(event.rect())
+            paint_spans(painter, lines, self._colours, self._selected, self._caption_font())
+            painter.end()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        """Remember where a click starts, to tell it from a drag that selects text."""
+        self._press = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        """A click (not a drag) on a span selects it and reports its id."""
+        super().mouseReleaseEvent(event)
+        press, self._press = self._press, None
+        pos = event.position().toPoint()
+        if event.button() != Qt.MouseButton.LeftButton or press is None:
+            return
+        if (pos - press).manhattanLength() >= QApplication.startDragDistance():
+            return  # a drag selecting text
+        span_id = self.span_at(pos)
+        self.select_span(span_id)
+        if span_id is not None:
+            self.sig_span_clicked.emit(span_id)
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        """Show what a span is on hover: its label, the text it covers and its attributes."""
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            span_id = self.span_at(event.pos())
+            if span_id is None:
+                QToolTip.hideText()
+                event.ignore()
+            else:
+                QToolTip.showText(event.globalPos(), self.span_tooltip(span_id), self.viewport())
+            return True
+        return super().viewportEvent(event)
+
+    def span_tooltip(self, span_id: int) -> str:
+        """The tooltip of a span: "Label: covered text", then its attributes one a line."""
+        span = self._index.get(span_id)
+        if span is None:
+            return ""
+        start, end = self._offsets.from_qt(span.start), self._offsets.from_qt(span.end)
+        covered = self._text[start:end]
+        if len(covered) > TOOLTIP_TEXT_LIMIT:
+            covered = covered[:TOOLTIP_TEXT_LIMIT] + "…"
+        lines = [f"{span.label}: {covered}"]
+        lines += [f"{k}: {v}" for k, v in sorted(self._attributes.get(span_id, {}).items())]
+        return "\n".join(lines)
