@@ -64,6 +64,17 @@ class DocumentSummary:
     span_count: int = 0
 
 
+def _holds_nul(value: Any) -> bool:
+    """Whether a NUL character (which PostgreSQL cannot store) is anywhere in ``value``."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
 class _Bulk:
     """What a bulk transaction has added so far: ids to index at its end, and band rows written
     at its end in key order (random keys inserted one by one cost three times as much)."""
@@ -161,8 +172,17 @@ class Store(AnnotationsMixin):
         ``fingerprint`` may bring the text's fingerprint computed elsewhere (a bulk import
         computes them in a second process).
         """
-        fields = (doc.text, doc.title, doc.source or "", doc.author or "", str(dict(doc.metadata)))
-        if any("\x00" in f for f in fields):
+        if _holds_nul(
+            (
+                doc.text,
+                doc.title,
+                doc.source,
+                doc.author,
+                doc.published,
+                doc.language,
+                dict(doc.metadata),
+            )
+        ):
             raise AnnotatorError(
                 "the article holds a NUL character (U+0000), which a corpus cannot store"
             )

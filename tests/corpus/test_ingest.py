@@ -464,3 +464,17 @@ def test_a_failing_fingerprint_process_falls_back_to_this_one(corpus, tmp_path, 
     monkeypatch.setattr(importer, "ProcessPoolExecutor", BrokenPool)
     report = import_paths(corpus, [path])
     assert (report.imported, report.near_duplicates, report.failed) == (12, 1, 0)
+
+
+def test_nul_characters_in_metadata_are_refused_too(store, tmp_path):
+    path = tmp_path / "feed.jsonl"
+    path.write_text(
+        json.dumps(
+            {"text": "Shelling in Donetsk.", "desk": "east\u0000ern", "tags": ["a", "b\u0000"]}
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    report = import_paths(store, [path])
+    assert (report.imported, report.failed) == (0, 1)
+    assert "NUL character" in report.failures[0]
