@@ -65,7 +65,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
             f"cannot start the desktop app: {exc} (on Debian or Ubuntu install the Qt system "
             "libraries listed in README.md, such as libegl1, libxkbcommon0 and libfontconfig1)"
         ) from None
-    return run(open_store(args))
+    return run(open_store(args), annotator=getattr(args, "annotator", None))
 
 
 def cmd_import(args: argparse.Namespace) -> int:

@@ -80,7 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
         return p
 
-    command("gui", commands.cmd_gui, "open the desktop app (the default command)")
+    p = command("gui", commands.cmd_gui, "open the desktop app (the default command)")
+    p.add_argument(
+        "--annotator",
+        metavar="NAME",
+        help="annotate as NAME (default: your login name); only NAME's spans are shown",
+    )
 
     p = command(
         "import",

@@ -5,9 +5,10 @@ Mixed into :class:`corpus.store.Store`; every method owns its transaction and wo
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, NamedTuple
 
 import peewee as pw
 
@@ -40,6 +41,56 @@ class StoredEvent:
     id: int
     annotator: str
     event: dom.Event
+
+
+class RelationRow(NamedTuple):
+    """A stored relation as plain values."""
+
+    id: int
+    type: str
+    head: int
+    tail: int
+    attributes: Mapping[str, Any]
+    created_at: datetime
+
+
+class EventRow(NamedTuple):
+    """A stored event as plain values (its roles are :class:`RoleRow` values)."""
+
+    id: int
+    type: str
+    trigger: int
+    attributes: Mapping[str, Any]
+    created_at: datetime
+
+
+class RoleRow(NamedTuple):
+    """A stored event role as plain values."""
+
+    id: int
+    event: int
+    role: str
+    span: int
+
+
+@dataclass(frozen=True)
+class SpanState:
+    """A stored span and all that deleting it removes with it, as plain values, ids included.
+
+    ``relations`` are those whose head or tail it is, ``events`` those it triggers, and ``roles``
+    the roles of those events together with the roles it fills in other events.
+    """
+
+    id: int
+    document: int
+    annotator: str
+    span: dom.Span
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    relations: tuple[RelationRow, ...] = ()
+    events: tuple[EventRow, ...] = ()
+    roles: tuple[RoleRow, ...] = ()
 
 
 class AnnotationsMixin:
@@ -154,6 +205,113 @@ class AnnotationsMixin:
         """Remove a span, with the relations and event roles that use it."""
         with self.db.atomic():
             Span.delete().where(Span.id == span_id).execute()
+
+    def span_state(self, span_id: int) -> SpanState:
+        """The span ``span_id`` and what refers to it, read to undo its deletion later."""
+        with self.db.atomic():
+            row = (
+                Span.select(Span, AnnotationSet.document, Annotator.name)
+                .join(AnnotationSet)
+                .join(Annotator)
+                .where(Span.id == span_id)
+                .objects()
+                .first()
+            )
+            if row is None:
+                raise AnnotatorError(f"no span with id {span_id}")
+            relations = Relation.select(
+                Relation.id,
+                Relation.type,
+                Relation.head,
+                Relation.tail,
+                Relation.attributes,
+                Relation.created_at,
+            ).where((Relation.head == span_id) | (Relation.tail == span_id))
+            events = Event.select(
+                Event.id, Event.type, Event.trigger, Event.attributes, Event.created_at
+            ).where(Event.trigger == span_id)
+            event_rows = tuple(EventRow(*r) for r in events.order_by(Event.id).tuples())
+            roles = EventRole.select(
+                EventRole.id, EventRole.event, EventRole.role, EventRole.span
+            ).where(EventRole.event.in_([e.id for e in event_rows]) | (EventRole.span == span_id))
+            return SpanState(
+                id=span_id,
+                document=int(row.document),
+                annotator=str(row.name),
+                span=dom.Span(row.start, row.end, row.label, row.attributes or {}, row.note),
+                version=int(row.version),
+                created_at=row.created_at,
+                updated_at=row.updated_at,
+                relations=tuple(RelationRow(*r) for r in relations.order_by(Relation.id).tuples()),
+                events=event_rows,
+                roles=tuple(RoleRow(*r) for r in roles.order_by(EventRole.id).tuples()),
+            )
+
+    def restore_span(self, state: SpanState) -> None:
+        """Put back a span deleted since ``span_state`` read it, with its ids, in one transaction.
+
+        Relations and roles whose other span (or other event) has gone meanwhile stay deleted.
+        The ids were issued before, so a PostgreSQL sequence is already past them; on SQLite, a
+        span added meanwhile may have taken the highest deleted id, which is refused here.
+        """
+        try:
+            with self.db.atomic():
+                self._restore_span(state)
+        except pw.IntegrityError:
+            raise AnnotatorError(
+                f"span {state.id} cannot be restored: its id, or one of its relations' or "
+                "events', has been taken since"
+            ) from None
+
+    def _restore_span(self, state: SpanState) -> None:
+        if Span.select().where(Span.id == state.id).exists():
+            raise AnnotatorError(f"span {state.id} exists already")
+        set_id = self._set_id(state.document, state.annotator)
+        span = state.span
+        Span.insert(
+            id=state.id,
+            annotation_set=set_id,
+            start=span.start,
+            end=span.end,
+            label=span.label,
+            attributes=dict(span.attributes),
+            note=span.note,
+            version=state.version,
+            created_at=state.created_at,
+            updated_at=state.updated_at,
+        ).execute()
+        others = {s for r in state.relations for s in (r.head, r.tail)} | {
+            r.span for r in state.roles
+        }
+        alive = {state.id} | set(Span.select(Span.id).where(Span.id.in_(others)).scalars())
+        for r in state.relations:
+            if r.head in alive and r.tail in alive:
+                Relation.insert(
+                    id=r.id,
+                    annotation_set=set_id,
+                    type=r.type,
+                    head=r.head,
+                    tail=r.tail,
+                    attributes=dict(r.attributes),
+                    created_at=r.created_at,
+                ).execute()
+        for e in state.events:
+            Event.insert(
+                id=e.id,
+                annotation_set=set_id,
+                type=e.type,
+                trigger=e.trigger,
+                attributes=dict(e.attributes),
+                created_at=e.created_at,
+            ).execute()
+        events = {e.id for e in state.events} | set(
+            Event.select(Event.id).where(Event.id.in_([r.event for r in state.roles])).scalars()
+        )
+        for role in state.roles:
+            if role.span in alive and role.event in events:
+                EventRole.insert(
+                    id=role.id, event=role.event, role=role.role, span=role.span
+                ).execute()
 
     def spans(self, doc_id: int, annotator: str | None = None) -> list[StoredSpan]:
         """The document's spans (one annotator's, or everyone's), in text order."""

@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
     QHelpEvent,
+    QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -36,10 +37,14 @@ TOOLTIP_TEXT_LIMIT = 200
 
 
 class AnnotatedTextView(QTextEdit):
-    """Shows a plain text read-only with its spans drawn over it; a click selects a span."""
+    """Shows a plain text read-only with its spans drawn over it; a click selects a span, and a
+    finished mouse selection of text is reported (for labelling)."""
 
     sig_span_clicked = Signal(int)
     """The id of the span the user clicked."""
+
+    sig_text_selected = Signal()
+    """No arguments: a mouse selection of text ended; ``selected_range()`` reads it."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -52,6 +57,7 @@ class AnnotatedTextView(QTextEdit):
         self._colours = LabelColours()
         self._selected: int | None = None
         self._press: QPoint | None = None
+        self._alt_selection = False
 
     # -- content ------------------------------------------------------------------------------
 
@@ -123,6 +129,28 @@ class AnnotatedTextView(QTextEdit):
         if self._selected == span_id:
             self._selected = None
         self._update_range(*self._index.remove(span_id))
+
+    def text(self) -> str:
+        """The text on show, as given (code points)."""
+        return self._text
+
+    def selected_range(self) -> tuple[int, int] | None:
+        """The selected text's start and end in code points, if any text is selected."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        start = self._offsets.from_qt(cursor.selectionStart())
+        return start, self._offsets.from_qt(cursor.selectionEnd())
+
+    def alt_selection(self) -> bool:
+        """Whether Alt was held while the current selection was made (keep its exact ends)."""
+        return self._alt_selection
+
+    def clear_selection(self) -> None:
+        """Forget the text selection (the caret stays where the selection ended)."""
+        cursor = self.textCursor()
+        cursor.clearSelection()
+        self.setTextCursor(cursor)
 
     def span_ids(self) -> list[int]:
         """The ids of the spans drawn, in text order."""
@@ -258,17 +286,39 @@ class AnnotatedTextView(QTextEdit):
     def mousePressEvent(self, event: QMouseEvent) -> None:
         """Remember where a click starts, to tell it from a drag that selects text."""
         self._press = event.position().toPoint()
+        self._alt_selection = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
         super().mousePressEvent(event)
 
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        """Note Alt held at any point of a drag."""
+        if event.modifiers() & Qt.KeyboardModifier.AltModifier:
+            self._alt_selection = True
+        super().mouseMoveEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        """A double click selects a word (Qt's own), and the release that follows reports it."""
+        self._alt_selection = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+        super().mouseDoubleClickEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """A selection extended from the keyboard is exact only if Alt is held."""
+        self._alt_selection = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+        super().keyPressEvent(event)
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        """A click (not a drag) on a span selects it and reports its id."""
+        """A click (not a drag) on a span selects it and reports its id; a selection is reported."""
+        if event.modifiers() & Qt.KeyboardModifier.AltModifier:
+            self._alt_selection = True
         super().mouseReleaseEvent(event)
         press, self._press = self._press, None
         pos = event.position().toPoint()
-        if event.button() != Qt.MouseButton.LeftButton or press is None:
+        if event.button() != Qt.MouseButton.LeftButton:
             return
-        if (pos - press).manhattanLength() >= QApplication.startDragDistance():
-            return  # a drag selecting text
+        if self.textCursor().hasSelection():
+            self.sig_text_selected.emit()
+            return  # a drag (or a double click) selecting text
+        if press is None or (pos - press).manhattanLength() >= QApplication.startDragDistance():
+            return
         span_id = self.span_at(pos)
         self.select_span(span_id)
         if span_id is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -72,6 +73,17 @@ class DocumentTableModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), first, first + len(batch) - 1)  # last row inclusive
         self._rows.extend(batch)
         self.endInsertRows()
+
+    def add_to_span_count(self, doc_id: int, delta: int) -> None:
+        """Change the span count shown for ``doc_id`` by ``delta`` (after an edit elsewhere)."""
+        row = self.row_of(doc_id)
+        if row is None or not delta:
+            return
+        summary = self._rows[row]
+        count = max(0, summary.span_count + delta)
+        self._rows[row] = dataclasses.replace(summary, span_count=count)
+        index = self.index(row, SPANS)
+        self.dataChanged.emit(index, index)
 
     # -- lookups ------------------------------------------------------------------------------
 

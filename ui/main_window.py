@@ -1,13 +1,26 @@
-"""The main window: corpus browser on the left, article reader on the right, label legend."""
+"""The main window: corpus browser on the left, article reader on the right, label palette.
+
+The annotating itself (selection to span, hotkeys, undo) lives in :mod:`ui.span_editor`.
+"""
 
 from __future__ import annotations
 
+import getpass
 import html
 from importlib.metadata import PackageNotFoundError, version
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QSplitter, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from annotator.errors import AnnotatorError
 from annotator.schema import Schema
@@ -16,6 +29,7 @@ from corpus.store import Store
 from ui.article_reader import ArticleReader
 from ui.corpus_browser import CorpusBrowser
 from ui.label_legend import LabelLegend
+from ui.span_editor import SpanEditor
 
 APP_NAME = "News Annotator"
 # No-break spaces keep the command on one line when the message wraps.
@@ -23,13 +37,23 @@ EMPTY_CORPUS_MESSAGE = "No articles yet — import some with: annotator\u00a0imp
 
 
 class MainWindow(QMainWindow):
-    """Browse, search and read the articles of one corpus, with its schema's labels at hand."""
+    """Browse, search, read and annotate the articles of one corpus, as one annotator.
+
+    The reader shows only ``annotator``'s spans (by default the user's login name), and those
+    are the ones edited: see :mod:`ui.span_editor`.
+    """
 
     def __init__(
-        self, store: Store, settings: QSettings | None = None, parent: QWidget | None = None
+        self,
+        store: Store,
+        settings: QSettings | None = None,
+        parent: QWidget | None = None,
+        *,
+        annotator: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.store = store
+        self.annotator = annotator or login_name()
         self._settings = settings if settings is not None else QSettings()
         self.setWindowTitle(f"{APP_NAME} — {redact(store.url)}")
 
@@ -45,21 +69,38 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
 
         self.legend = LabelLegend()
+        self.editor = SpanEditor(store, self.annotator, self.reader.text_view, self.legend, self)
+        self._counted: tuple[int | None, int] = (None, 0)  # the document and count last shown
+        # A check box shows the mode at a glance; it never takes the focus from the text.
+        self.sticky_button = QCheckBox("Sticky label")
+        self.sticky_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.sticky_button.setToolTip(self.editor.sticky_action.toolTip())
+        self.sticky_button.toggled.connect(self.editor.sticky_action.setChecked)
+        self.editor.sticky_action.toggled.connect(self.sticky_button.setChecked)
+        palette = QWidget()
+        palette_layout = QVBoxLayout(palette)
+        palette_layout.setContentsMargins(0, 0, 0, 4)
+        palette_layout.addWidget(self.legend, 1)
+        palette_layout.addWidget(self.sticky_button)
         self.legend_dock = QDockWidget("Labels", self)
         self.legend_dock.setObjectName("labels_dock")  # names it in saveState()
-        self.legend_dock.setWidget(self.legend)
+        self.legend_dock.setWidget(palette)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.legend_dock)
         self.resizeDocks([self.legend_dock], [170], Qt.Orientation.Horizontal)
 
         self.location_label = QLabel()
+        self.annotation_label = QLabel()
         self.count_label = QLabel()
         self.schema_label = QLabel()
         self.statusBar().addWidget(self.location_label, 1)
+        self.statusBar().addPermanentWidget(self.annotation_label)
         self.statusBar().addPermanentWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.schema_label)
 
         self._create_actions()
         self.browser.sig_document_selected.connect(self.show_document)
+        self.editor.sig_spans_changed.connect(self.update_annotation_status)
+        self.editor.sig_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.refresh()
         self._restore_settings()
         self.browser.document_view.setFocus()  # arrow keys move through the articles at once
@@ -70,11 +111,18 @@ class MainWindow(QMainWindow):
         self.quit_action.triggered.connect(self.close)
         file_menu.addAction(self.quit_action)
 
+        self.edit_menu = self.menuBar().addMenu("&Edit")
+        self.edit_menu.addAction(self.editor.undo_action)
+        self.edit_menu.addAction(self.editor.redo_action)
+
         view_menu = self.menuBar().addMenu("&View")
         self.find_action = QAction("&Find in Corpus", self, shortcut=QKeySequence("Ctrl+F"))
         self.find_action.triggered.connect(self.browser.focus_search)
         view_menu.addAction(self.find_action)
         view_menu.addAction(self.legend_dock.toggleViewAction())
+        view_menu.addAction(self.editor.precision_action)
+
+        self.menuBar().addMenu(self.editor.menu)
 
         help_menu = self.menuBar().addMenu("&Help")
         self.about_action = QAction(f"&About {APP_NAME}", self)
@@ -88,6 +136,7 @@ class MainWindow(QMainWindow):
         self.browser.reload()
         schema = self._schema()
         self.legend.set_schema(schema)
+        self.editor.set_schema(schema)
         self._label_colors = {label.name: label.color for label in schema.labels} if schema else {}
         total = self.browser.document_model.total()
         location = redact(self.store.url)
@@ -102,6 +151,8 @@ class MainWindow(QMainWindow):
         else:
             self.reader.show_message("")  # forget the article on show: it may have changed
             self.browser.select_first()
+        if self.reader.document_id() is None:
+            self.editor.set_document(None)
 
     def _schema(self) -> Schema | None:
         if not self.store.has_schema():
@@ -120,9 +171,28 @@ class MainWindow(QMainWindow):
             doc = self.store.document(doc_id)
         except AnnotatorError as exc:  # removed by someone else since the list was loaded
             self.reader.show_message(str(exc))
+            self.editor.set_document(None)
             return
+        spans = self.store.spans(doc_id, self.annotator)
         self.reader.show_document(doc)
-        self.reader.show_spans(self.store.spans(doc_id), self._label_colors)
+        self.reader.show_spans(spans, self._label_colors)
+        self._counted = (None, 0)  # opening is not an edit: the list's count stays
+        self.editor.set_document(doc_id, spans)
+
+    def update_annotation_status(self) -> None:
+        """Show the annotator, their status for the document on show and its span count."""
+        doc_id = self.editor.doc_id
+        if doc_id is None:
+            self.annotation_label.setText(f"Annotator: {self.annotator}")
+            return
+        status = self.store.status(doc_id, self.annotator).replace("_", " ")
+        count = self.editor.span_count()
+        if self._counted[0] == doc_id:  # an edit: the list's count follows without a reload
+            self.browser.document_model.add_to_span_count(doc_id, count - self._counted[1])
+        self._counted = (doc_id, count)
+        self.annotation_label.setText(
+            f"Annotator: {self.annotator} · {status} · {count} span{'' if count == 1 else 's'}"
+        )
 
     def show_about(self) -> None:
         """Say what this application is and which corpus it has open."""
@@ -157,6 +227,14 @@ class MainWindow(QMainWindow):
         self._settings.setValue("main_window/splitter", self.splitter.saveState())
         self._settings.sync()
         super().closeEvent(event)
+
+
+def login_name() -> str:
+    """The user's login name, the default annotator ("annotator" when the system has none)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no USER/LOGNAME and no password entry (some containers)
+        return "annotator"
 
 
 def _version() -> str:

@@ -10,6 +10,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from annotator.document import Document, Span
 from corpus import resources
@@ -136,6 +137,20 @@ def build_demo_corpus(path: Path) -> tuple[Store, dict[str, int]]:
     return store, ids
 
 
+def label_phrase(window: Any, text: str, phrase: str, label: str) -> None:
+    """Select the first ``phrase`` in the reader as a user would, and label it ``label``."""
+    from PySide6.QtGui import QTextCursor
+
+    view = window.reader.text_view
+    start = text.index(phrase)
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(view.offsets().to_qt(start))
+    cursor.setPosition(view.offsets().to_qt(start + len(phrase)), QTextCursor.MoveMode.KeepAnchor)
+    view.setTextCursor(cursor)
+    view.scroll_to_offset(text.rfind("\n", 0, start) + 1)  # its paragraph at the top
+    window.editor.apply_label(label)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Write the screenshots into the folder named on the command line."""
     args = sys.argv[1:] if argv is None else argv
@@ -160,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         store, ids = build_demo_corpus(Path(tmp) / "demo.db")
         settings = QSettings(str(Path(tmp) / "ui.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(store, settings)
+        window = MainWindow(store, settings, annotator="demo")  # the demo spans' annotator
         window.resize(1280, 800)
         window.show()
 
@@ -170,6 +185,12 @@ def main(argv: list[str] | None = None) -> int:
             print(outdir / name)
 
         shoot("main-window.png")
+        label_phrase(window, store.document(ids["seed"]).text, "Ankara", "Actor")
+        window.editor.sticky_action.setChecked(True)
+        window.reader.text_view.select_span(None)
+        window.editor.apply_label("Location")  # armed: every new selection gets it
+        shoot("main-window-annotating.png")
+        window.editor.sticky_action.setChecked(False)
         window.browser.select_document(ids["arabic"])
         shoot("main-window-arabic.png")
         QTest.keyClicks(window.browser.search_box, "air strike")

@@ -54,7 +54,7 @@ def make_window(qtbot, store, tmp_path) -> Callable[[], MainWindow]:
 
     def make() -> MainWindow:
         settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(store, settings)
+        window = MainWindow(store, settings, annotator="ann")
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
@@ -200,11 +200,12 @@ def test_the_reader_draws_the_documents_spans_in_schema_colours(qtbot, make_wind
     text = ARTICLES[0][1]
     russian = store.add_span(ids[0], "ann", Span(0, 7, "Actor"))
     start = text.index("al-Bab")
-    al_bab = store.add_span(ids[0], "other", Span(start, start + 6, "Location"))
+    al_bab = store.add_span(ids[0], "ann", Span(start, start + 6, "Location"))
+    store.add_span(ids[0], "other", Span(start, start + 6, "Actor"))  # another annotator's
     store.add_span(ids[1], "ann", Span(2, 8, "WeaponSystem"))  # another document's
     window = make_window()
     view = window.reader.text_view
-    assert view.span_ids() == [russian, al_bab]  # every annotator's, this document's only
+    assert view.span_ids() == [russian, al_bab]  # the annotator's own, this document's only
     qtbot.waitUntil(lambda: bool(view.span_rects(al_bab)))
     point = view.span_rects(al_bab)[0].center().toPoint()
     assert view.span_at(point) == al_bab
@@ -268,15 +269,15 @@ def test_run_shows_the_window_and_returns_the_exit_code(qtbot, store, tmp_path, 
     settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
     opened = []
 
-    def window_for_test(s):
-        window = MainWindow(s, settings)
+    def window_for_test(s, annotator=None):
+        window = MainWindow(s, settings, annotator=annotator)
         opened.append(window)
         QTimer.singleShot(0, window.close)  # closing the last window ends the event loop
         return window
 
     monkeypatch.setattr(app_module, "MainWindow", window_for_test)
     try:
-        assert app_module.run(store, ["annotator"]) == 0
+        assert app_module.run(store, ["annotator"], annotator="zoe") == 0
         assert (app.applicationName(), app.organizationName()) == (
             "News Annotator",
             "news-annotator",
@@ -285,6 +286,7 @@ def test_run_shows_the_window_and_returns_the_exit_code(qtbot, store, tmp_path, 
         app.setApplicationName(names[0])
         app.setOrganizationName(names[1])
     assert len(opened) == 1
+    assert opened[0].annotator == "zoe"
     opened[0].deleteLater()
 
 

@@ -27,7 +27,8 @@ def test_script_writes_the_screenshots(qapp, tmp_path):
     finally:
         qapp.setStyle(style)
         qapp.setPalette(palette)
-    for name in ("main-window", "main-window-arabic", "main-window-search", "main-window-dark"):
+    names = ("main-window", "main-window-annotating", "main-window-arabic")
+    for name in (*names, "main-window-search", "main-window-dark"):
         image = QImage(str(tmp_path / f"{name}.png"))
         assert (image.width(), image.height()) == (1280, 800), name
 

@@ -1,0 +1,218 @@
+"""The annotating loop of the reader: select text, label it, relabel or delete spans, undo.
+
+One annotator edits at a time, and the reader shows only that annotator's spans: annotators
+label a document independently (seeing another's spans would bias the agreement measured
+between them), and every span on show can then be selected and edited. The undo stack holds
+the edits of the document on show and is cleared when another one is opened, since each
+command refers to one document's spans.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QMenu
+
+from annotator.alignment import Alignment, char_span
+from annotator.document import Span
+from annotator.errors import AnnotatorError
+from annotator.schema import LabelSpec, Schema
+from corpus.annotations import StoredSpan
+from corpus.store import Store
+from ui.annotated_text_view import AnnotatedTextView
+from ui.commands import AddSpanCommand, DeleteSpanCommand, RelabelSpanCommand
+from ui.label_legend import LabelLegend
+
+
+class SpanEditor(QObject):
+    """Turns selections, hotkeys and palette clicks into undoable span edits of one annotator."""
+
+    sig_spans_changed = Signal()
+    """No arguments: the spans (and so perhaps the status) of the document on show changed."""
+
+    sig_message = Signal(str)
+    """A short message for the status bar (why an edit was refused, the armed label); empty
+    to clear it."""
+
+    def __init__(
+        self,
+        store: Store,
+        annotator: str,
+        view: AnnotatedTextView,
+        legend: LabelLegend,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.annotator = annotator
+        self.view = view
+        self.legend = legend
+        self.doc_id: int | None = None
+        self.armed: str | None = None
+        self._spans: dict[int, Span] = {}
+        self._labels: dict[str, LabelSpec] = {}
+
+        self.undo_stack = QUndoStack(self)
+        self.undo_action = self.undo_stack.createUndoAction(self)
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self)
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+
+        self.precision_action = QAction("&Character Precision", self, checkable=True)
+        self.precision_action.setToolTip("Keep a selection's exact ends (or hold Alt)")
+        self.sticky_action = QAction("&Sticky Label", self, checkable=True)
+        self.sticky_action.setToolTip("Label every new selection with the label picked last")
+        self.sticky_action.toggled.connect(self._sticky_toggled)
+        self.delete_action = self._view_action("&Delete Span", "Delete", "Backspace")
+        self.delete_action.triggered.connect(self.delete_selected)
+        self.clear_action = self._view_action("Clear &Selection", "Escape")
+        self.clear_action.triggered.connect(self.clear_selection)
+        self.label_actions: dict[str, QAction] = {}
+        self.menu = QMenu("&Annotate")
+
+        view.sig_text_selected.connect(self._text_selected)
+        legend.sig_label_requested.connect(self.apply_label)
+
+    def _view_action(self, text: str, *keys: str) -> QAction:
+        """An action whose keys work while the text view has the focus (not in the search box)."""
+        action = QAction(text, self)
+        action.setShortcuts([QKeySequence(key) for key in keys])
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.view.addAction(action)
+        return action
+
+    # -- what is on show ----------------------------------------------------------------------
+
+    def set_schema(self, schema: Schema | None) -> None:
+        """Offer the labels of ``schema``: a menu entry and hotkey each."""
+        for action in self.label_actions.values():
+            self.view.removeAction(action)
+            action.deleteLater()
+        self.label_actions = {}
+        self._labels = {label.name: label for label in schema.labels} if schema else {}
+        self.menu.clear()
+        for label in self._labels.values():
+            keys = (label.hotkey,) if label.hotkey else ()
+            action = self._view_action(f"Label as {label.name}", *keys)
+            action.triggered.connect(lambda _=False, name=label.name: self.apply_label(name))
+            self.label_actions[label.name] = action
+            self.menu.addAction(action)
+        self.menu.addSeparator()
+        for action in (self.delete_action, self.clear_action, self.sticky_action):
+            self.menu.addAction(action)
+        if self.armed not in self._labels:
+            self._arm(None)
+
+    def set_document(self, doc_id: int | None, spans: Iterable[StoredSpan] = ()) -> None:
+        """Edit the spans of document ``doc_id`` (None: no document); clears the undo stack."""
+        self.undo_stack.clear()
+        self.doc_id = doc_id
+        self._spans = {s.id: s.span for s in spans}
+        self.sig_spans_changed.emit()
+
+    def span_count(self) -> int:
+        """How many spans the annotator has on the document on show."""
+        return len(self._spans)
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def apply_label(self, name: str) -> None:
+        """Label the selected text, or relabel the selected span; arm the label when sticky."""
+        if self.sticky_action.isChecked():
+            self._arm(name)
+        span_id = self.view.selected_span()
+        if self.view.selected_range() is not None:
+            self._add(name)
+        elif span_id is not None:
+            self._relabel(span_id, name)
+        elif not self.sticky_action.isChecked():
+            self.sig_message.emit(f"Select some text to label as {name}")
+
+    def delete_selected(self) -> None:
+        """Delete the selected span, if any."""
+        span_id = self.view.selected_span()
+        if span_id is None or span_id not in self._spans:
+            return
+        try:
+            command = DeleteSpanCommand(self.store, self, span_id, self._covered(span_id))
+        except AnnotatorError as exc:
+            self.edit_failed(str(exc))
+            return
+        self.undo_stack.push(command)
+
+    def clear_selection(self) -> None:
+        """Forget the selected text and the selected span."""
+        self.view.clear_selection()
+        self.view.select_span(None)
+
+    def _text_selected(self) -> None:
+        if self.armed is not None and self.sticky_action.isChecked():
+            self._add(self.armed)
+
+    def _add(self, name: str) -> None:
+        selected = self.view.selected_range()
+        if self.doc_id is None or selected is None:
+            return
+        strict = self.precision_action.isChecked() or self.view.alt_selection()
+        alignment = Alignment.STRICT if strict else Alignment.EXPAND
+        text = self.view.text()
+        span = char_span(text, *selected, name, alignment)
+        if span is None:
+            self.sig_message.emit("Nothing to label: the selection is only white space")
+            return
+        self.view.clear_selection()
+        covered = text[span.start : span.end]
+        command = AddSpanCommand(self.store, self, self.doc_id, self.annotator, span, covered)
+        self.undo_stack.push(command)
+
+    def _relabel(self, span_id: int, name: str) -> None:
+        old = self._spans.get(span_id)
+        spec = self._labels.get(name)
+        if old is None or spec is None or old.label == name:
+            return
+        kept = {}
+        for key, value in old.attributes.items():  # the new label's, if still valid
+            attribute = spec.attribute(key)
+            if attribute is not None and attribute.check(value) is None:
+                kept[key] = value
+        new = Span(old.start, old.end, name, kept, old.note)
+        covered = self._covered(span_id)
+        self.undo_stack.push(RelabelSpanCommand(self.store, self, span_id, old, new, covered))
+
+    def _covered(self, span_id: int) -> str:
+        span = self._spans[span_id]
+        return self.view.text()[span.start : span.end]
+
+    def _sticky_toggled(self, on: bool) -> None:
+        if not on:
+            self._arm(None)
+            self.sig_message.emit("")  # the armed label's message no longer holds
+        else:
+            self.sig_message.emit("Sticky label: pick a label, then every selection gets it")
+
+    def _arm(self, name: str | None) -> None:
+        self.armed = name
+        self.legend.set_armed(name)
+        if name is not None:
+            self.sig_message.emit(f"Every selection is labelled {name} (Sticky Label)")
+
+    # -- what the commands report (ui.commands.SpanSink) --------------------------------------
+
+    def span_stored(self, span_id: int, span: Span) -> None:
+        """Show the span added, restored or relabelled, selected."""
+        self._spans[span_id] = span
+        self.view.add_span(span_id, span.start, span.end, span.label, span.attributes)
+        self.view.select_span(span_id)
+        self.sig_spans_changed.emit()
+
+    def span_removed(self, span_id: int) -> None:
+        """Stop showing the span."""
+        self._spans.pop(span_id, None)
+        self.view.remove_span(span_id)
+        self.sig_spans_changed.emit()
+
+    def edit_failed(self, message: str) -> None:
+        """Say why the store refused an edit."""
+        self.sig_message.emit(f"Not saved: {message}")
