@@ -21,6 +21,7 @@ from corpus.db import APP_NAME
 EXAMPLES = """\
 examples:
   annotator                                   open the desktop app on the default corpus
+  annotator gui --annotator alice             ... annotating as alice
   annotator import articles/ --collection syria
   annotator import feed.jsonl --field text=body --field title=headline
   annotator list --status done --collection syria --json
