@@ -72,6 +72,11 @@ class _SpanCommand(QUndoCommand):
         self.sink.span_removed(span_id)
         return states[0]
 
+    def _update(self, span_id: int, span: Span) -> None:
+        """Store ``span`` under ``span_id`` (the id stays)."""
+        if self._attempt(lambda: self.store.update_span(span_id, span)):
+            self.sink.span_stored(span_id, span)
+
     def _restore(self, state: SpanState) -> None:
         if self._attempt(lambda: self.store.restore_span(state)):
             self.sink.span_stored(state.id, state.span)
@@ -138,12 +143,61 @@ class RelabelSpanCommand(_SpanCommand):
 
     def redo(self) -> None:
         """Store the new label (and the attributes it keeps)."""
-        self._set(self.new)
+        self._update(self.span_id, self.new)
 
     def undo(self) -> None:
         """Store the old label and attributes again."""
-        self._set(self.old)
+        self._update(self.span_id, self.old)
 
-    def _set(self, span: Span) -> None:
-        if self._attempt(lambda: self.store.update_span(self.span_id, span)):
-            self.sink.span_stored(self.span_id, span)
+
+class EditSpanCommand(_SpanCommand):
+    """Change one attribute or the note of a span: "Set kind of Casualty 'nine killed'".
+
+    Edits of a text field (``merge``) merge with the next edit of the same field of the same
+    span, so typing a note is one undo step; the span keeps its id and offsets.
+    """
+
+    MERGE_ID = 0x5E_D17
+
+    def __init__(
+        self,
+        store: Store,
+        sink: SpanSink,
+        span_id: int,
+        old: Span,
+        new: Span,
+        covered: str,
+        field: str,
+        merge: bool = False,
+    ) -> None:
+        super().__init__(store, sink, f"Set {field} of {new.label} '{quote(covered)}'")
+        self.span_id = span_id
+        self.old = old
+        self.new = new
+        self.field = field
+        self.merge = merge
+
+    def id(self) -> int:
+        """Text edits share an id so that they can merge; other edits never merge."""
+        return self.MERGE_ID if self.merge else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        """Absorb the next edit of the same text field of the same span."""
+        if not (
+            isinstance(other, EditSpanCommand)
+            and other.merge
+            and other.span_id == self.span_id
+            and other.field == self.field
+        ):
+            return False
+        self.new = other.new
+        self.setObsolete(self.new == self.old)  # typed and erased again: nothing to undo
+        return True
+
+    def redo(self) -> None:
+        """Store the new attributes and note."""
+        self._update(self.span_id, self.new)
+
+    def undo(self) -> None:
+        """Store the old attributes and note again."""
+        self._update(self.span_id, self.old)

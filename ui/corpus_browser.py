@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
@@ -109,6 +110,48 @@ class CorpusBrowser(QWidget):
                 view.scrollTo(model.index(row, 0))
                 return True
         return False
+
+    def select_relative(self, step: int) -> bool:
+        """Make the row ``step`` rows from the current one current, loading rows past the end."""
+        view = self.current_view()
+        model = view.model()
+        row = view.currentIndex().row()
+        target = row + step if row >= 0 else 0
+        while target >= model.rowCount() and model.canFetchMore(QModelIndex()):
+            model.fetchMore(QModelIndex())
+        if not 0 <= target < model.rowCount():
+            return False
+        self._make_current(view, target)
+        return True
+
+    def select_next_where(self, keep: Callable[[int], bool]) -> bool:
+        """Make current the first row after the current one (wrapping round) whose document id
+        ``keep`` accepts; loads rows past the end as needed. False if there is none."""
+        view = self.current_view()
+        model = view.model()
+        current = view.currentIndex().row()
+        row = current + 1
+        while True:
+            if row >= model.rowCount():
+                if not model.canFetchMore(QModelIndex()):
+                    break
+                model.fetchMore(QModelIndex())
+                continue
+            if keep(int(model.index(row, 0).data(DOCUMENT_ID_ROLE))):
+                self._make_current(view, row)
+                return True
+            row += 1
+        for row in range(max(current, 0)):
+            if keep(int(model.index(row, 0).data(DOCUMENT_ID_ROLE))):
+                self._make_current(view, row)
+                return True
+        return False
+
+    @staticmethod
+    def _make_current(view: QTableView, row: int) -> None:
+        index = view.model().index(row, 0)
+        view.setCurrentIndex(index)
+        view.scrollTo(index)
 
     def reload(self) -> None:
         """Load the documents again and redo any search (after the corpus changed)."""

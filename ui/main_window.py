@@ -28,7 +28,10 @@ from corpus.db import redact
 from corpus.store import Store
 from ui.article_reader import ArticleReader
 from ui.corpus_browser import CorpusBrowser
+from ui.find_bar import FindBar, find_actions, with_find_bar
 from ui.label_legend import LabelLegend
+from ui.navigation import Navigator
+from ui.span_details import SpanDetails
 from ui.span_editor import SpanEditor
 
 APP_NAME = "News Annotator"
@@ -61,7 +64,8 @@ class MainWindow(QMainWindow):
         self.reader = ArticleReader()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.browser)
-        self.splitter.addWidget(self.reader)
+        self.find_bar = FindBar(self.reader.text_view)
+        self.splitter.addWidget(with_find_bar(self.reader, self.find_bar))
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setStretchFactor(0, 1)  # both share a change in the window's width
         self.splitter.setStretchFactor(1, 1)
@@ -87,6 +91,14 @@ class MainWindow(QMainWindow):
         self.legend_dock.setWidget(palette)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.legend_dock)
         self.resizeDocks([self.legend_dock], [170], Qt.Orientation.Horizontal)
+        self.details = SpanDetails()
+        self.details_dock = QDockWidget("Details", self)
+        self.details_dock.setObjectName("details_dock")
+        self.details_dock.setWidget(self.details)
+        self.splitDockWidget(self.legend_dock, self.details_dock, Qt.Orientation.Vertical)
+        self.resizeDocks([self.legend_dock, self.details_dock], [200, 460], Qt.Orientation.Vertical)
+        self.details.sig_span_edit_requested.connect(self.editor.edit_span)
+        self.editor.sig_span_selected.connect(self.show_span_details)
 
         self.location_label = QLabel()
         self.annotation_label = QLabel()
@@ -97,6 +109,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.schema_label)
 
+        self.navigator = Navigator(self)
         self._create_actions()
         self.browser.sig_document_selected.connect(self.show_document)
         self.editor.sig_spans_changed.connect(self.update_annotation_status)
@@ -119,9 +132,12 @@ class MainWindow(QMainWindow):
         self.find_action = QAction("&Find in Corpus", self, shortcut=QKeySequence("Ctrl+F"))
         self.find_action.triggered.connect(self.browser.focus_search)
         view_menu.addAction(self.find_action)
+        view_menu.addActions(find_actions(self.find_bar, self))
         view_menu.addAction(self.legend_dock.toggleViewAction())
+        view_menu.addAction(self.details_dock.toggleViewAction())
         view_menu.addAction(self.editor.precision_action)
 
+        self.menuBar().addMenu(self.navigator.menu)
         self.menuBar().addMenu(self.editor.menu)
 
         help_menu = self.menuBar().addMenu("&Help")
@@ -137,6 +153,7 @@ class MainWindow(QMainWindow):
         schema = self._schema()
         self.legend.set_schema(schema)
         self.editor.set_schema(schema)
+        self.details.set_schema(schema)
         self._label_colors = {label.name: label.color for label in schema.labels} if schema else {}
         total = self.browser.document_model.total()
         location = redact(self.store.url)
@@ -178,6 +195,14 @@ class MainWindow(QMainWindow):
         self.reader.show_spans(spans, self._label_colors)
         self._counted = (None, 0)  # opening is not an edit: the list's count stays
         self.editor.set_document(doc_id, spans)
+
+    def show_span_details(self, span_id: int | None) -> None:
+        """Show the span ``span_id`` (or none) in the details panel."""
+        shown = self.editor.span(span_id) if span_id is not None else None
+        if shown is None:
+            self.details.show_span(None)
+        else:
+            self.details.show_span(span_id, *shown)
 
     def update_annotation_status(self) -> None:
         """Show the annotator, their status for the document on show and its span count."""

@@ -95,6 +95,16 @@ DEMO_SPANS = {
 }
 
 
+# What the annotator filled in for some spans: (attributes, note) by (article, phrase).
+DEMO_DETAILS = {
+    ("seed", "brother killed"): (
+        {"count": 1, "kind": "killed", "group": "combatant"},
+        "From the photo caption; the report does not say when.",
+    ),
+    ("seed", "Aleppo"): ({"type": "city", "latitude": 36.202105, "longitude": 37.13426}, ""),
+}
+
+
 def build_demo_corpus(path: Path) -> tuple[Store, dict[str, int]]:
     """A new corpus at ``path`` with the seed article, an Arabic one and a few English ones."""
     store = Store.open(str(path))
@@ -133,7 +143,9 @@ def build_demo_corpus(path: Path) -> tuple[Store, dict[str, int]]:
         text = store.document(doc_id).text
         for phrase, label, after in marks:
             start = text.index(phrase, text.index(after) if after else 0)
-            store.add_span(doc_id, "demo", Span(start, start + len(phrase), label))
+            attributes, note = DEMO_DETAILS.get((key, phrase), ({}, ""))
+            span = Span(start, start + len(phrase), label, attributes, note)
+            store.add_span(doc_id, "demo", span)
     return store, ids
 
 
@@ -189,6 +201,10 @@ def main(argv: list[str] | None = None) -> int:
         window.editor.sticky_action.setChecked(True)
         window.reader.text_view.select_span(None)
         window.editor.apply_label("Location")  # armed: every new selection gets it
+        casualty = next(s for s in store.spans(ids["seed"], "demo") if s.span.label == "Casualty")
+        window.editor.select_span(casualty.id)  # its attributes and note in the Details panel
+        seed_text = store.document(ids["seed"]).text
+        window.reader.text_view.scroll_to_offset(seed_text.index("Moscow says"))  # its caption too
         shoot("main-window-annotating.png")
         window.editor.sticky_action.setChecked(False)
         window.browser.select_document(ids["arabic"])
@@ -201,6 +217,10 @@ def main(argv: list[str] | None = None) -> int:
         window.browser.select_document(ids["seed"])
         app.setPalette(dark_palette())
         text = store.document(ids["seed"]).text
+        aleppo = next(
+            s for s in store.spans(ids["seed"], "demo") if s.span.start == text.index("Aleppo")
+        )
+        window.editor.select_span(aleppo.id)  # the Details form in the dark palette
         window.reader.text_view.scroll_to_offset(text.index("Lieutenant-General"))
         shoot("main-window-dark.png")
         window.close()

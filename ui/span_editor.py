@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QMenu
 
@@ -22,7 +22,7 @@ from annotator.schema import LabelSpec, Schema
 from corpus.annotations import StoredSpan
 from corpus.store import Store
 from ui.annotated_text_view import AnnotatedTextView
-from ui.commands import AddSpanCommand, DeleteSpanCommand, RelabelSpanCommand
+from ui.commands import AddSpanCommand, DeleteSpanCommand, EditSpanCommand, RelabelSpanCommand
 from ui.label_legend import LabelLegend
 
 
@@ -35,6 +35,9 @@ class SpanEditor(QObject):
     sig_message = Signal(str)
     """A short message for the status bar (why an edit was refused, the armed label); empty
     to clear it."""
+
+    sig_span_selected = Signal(object)
+    """The id of the selected span, or None; sent again when that span's content changes."""
 
     def __init__(
         self,
@@ -74,6 +77,8 @@ class SpanEditor(QObject):
 
         view.sig_text_selected.connect(self._text_selected)
         legend.sig_label_requested.connect(self.apply_label)
+        view.sig_span_clicked.connect(self.report_selection)
+        view.viewport().installEventFilter(self)  # a click beside the spans deselects silently
 
     def _view_action(self, text: str, *keys: str) -> QAction:
         """An action whose keys work while the text view has the focus (not in the search box)."""
@@ -111,10 +116,28 @@ class SpanEditor(QObject):
         self.doc_id = doc_id
         self._spans = {s.id: s.span for s in spans}
         self.sig_spans_changed.emit()
+        self.report_selection()
 
     def span_count(self) -> int:
         """How many spans the annotator has on the document on show."""
         return len(self._spans)
+
+    def spans_in_order(self) -> list[tuple[int, Span]]:
+        """The annotator's spans on show, (id, span) in text order (start, longer first)."""
+        return sorted(self._spans.items(), key=lambda item: (item[1].start, -item[1].end, item[0]))
+
+    def select_span(self, span_id: int) -> None:
+        """Select the span ``span_id`` (as a click would), its start in view; Delete or a label
+        hotkey then act on it."""
+        span = self._spans.get(span_id)
+        if span is None:
+            return
+        cursor = self.view.textCursor()
+        cursor.setPosition(self.view.offsets().to_qt(span.start))  # no text selection left
+        self.view.setTextCursor(cursor)
+        self.view.select_span(span_id)
+        self.view.ensureCursorVisible()
+        self.report_selection()
 
     # -- actions ------------------------------------------------------------------------------
 
@@ -146,6 +169,33 @@ class SpanEditor(QObject):
         """Forget the selected text and the selected span."""
         self.view.clear_selection()
         self.view.select_span(None)
+        self.report_selection()
+
+    def edit_span(self, span_id: int, span: Span, field: str, typing: bool = False) -> None:
+        """Store ``span`` (same offsets and label) as an undoable edit of ``field``; edits that
+        are ``typing`` merge into one undo step."""
+        old = self._spans.get(span_id)
+        if old is None or old == span:
+            return
+        covered = self._covered(span_id)
+        command = EditSpanCommand(self.store, self, span_id, old, span, covered, field, typing)
+        self.undo_stack.push(command)
+        if self._spans.get(span_id) != span:  # refused: show what is stored again
+            self.report_selection()
+
+    def span(self, span_id: int) -> tuple[Span, str] | None:
+        """The span ``span_id`` on show and the text it covers, if there is one."""
+        return (self._spans[span_id], self._covered(span_id)) if span_id in self._spans else None
+
+    def report_selection(self) -> None:
+        """Tell (``sig_span_selected``) which span the view has selected now."""
+        self.sig_span_selected.emit(self.view.selected_span())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """After a click in the text the selected span may have changed: report it."""
+        if event.type() == QEvent.Type.MouseButtonRelease:
+            QTimer.singleShot(0, self, self.report_selection)  # once the view has handled it
+        return super().eventFilter(watched, event)
 
     def _text_selected(self) -> None:
         if self.armed is not None and self.sticky_action.isChecked():
@@ -206,12 +256,14 @@ class SpanEditor(QObject):
         self.view.add_span(span_id, span.start, span.end, span.label, span.attributes)
         self.view.select_span(span_id)
         self.sig_spans_changed.emit()
+        self.report_selection()
 
     def span_removed(self, span_id: int) -> None:
         """Stop showing the span."""
         self._spans.pop(span_id, None)
         self.view.remove_span(span_id)
         self.sig_spans_changed.emit()
+        self.report_selection()
 
     def edit_failed(self, message: str) -> None:
         """Say why the store refused an edit."""

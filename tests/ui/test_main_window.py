@@ -310,6 +310,7 @@ def test_title_column_takes_the_spare_width(qtbot, make_window, ids):
         view.setColumnWidth(column, 50)
     others = 50 * (view.model().columnCount() - 1)
     window.legend_dock.hide()  # room to widen the browser within the small offscreen screen
+    window.details_dock.hide()
     window.splitter.setSizes([600, 200])
     qtbot.waitUntil(lambda: view.columnWidth(0) == view.viewport().width() - others)
     wide = view.columnWidth(0)
