@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -128,13 +129,16 @@ class DocumentTableModel(QAbstractTableModel):
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
         """Column names."""
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(COLUMNS)
-        ):
-            return COLUMNS[section]
-        return None
+        return column_name(COLUMNS, section, orientation, role)
+
+
+def column_name(
+    columns: Sequence[str], section: int, orientation: Qt.Orientation, role: int
+) -> str | None:
+    """A table model's horizontal header text for ``section``, for the display role only."""
+    if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+        return columns[section] if 0 <= section < len(columns) else None
+    return None
 
 
 def _cell(summary: DocumentSummary, column: int) -> str | int:

@@ -8,7 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 from corpus.search import SearchHit
 from corpus.store import Store
-from ui.document_table_model import DOCUMENT_ID_ROLE, ModelIndex
+from ui.document_table_model import DOCUMENT_ID_ROLE, ModelIndex, column_name
 
 COLUMNS = ("Title", "Match")
 TITLE, SNIPPET = range(len(COLUMNS))
@@ -67,13 +67,7 @@ class SearchResultsModel(QAbstractTableModel):
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
         """Column names."""
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(COLUMNS)
-        ):
-            return COLUMNS[section]
-        return None
+        return column_name(COLUMNS, section, orientation, role)
 
 
 def _one_line(text: str) -> str:
