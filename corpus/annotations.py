@@ -98,6 +98,7 @@ class AnnotationsMixin:
 
     db: pw.Database
     document: Callable[[int], dom.Document]
+    document_length: Callable[[int], int]
     schema: Callable[[], Schema]
 
     # -- annotators and their work ------------------------------------------------------------
@@ -112,7 +113,7 @@ class AnnotationsMixin:
         return int(row.id)
 
     def _set_id(self, doc_id: int, annotator: str) -> int:
-        self.document(doc_id)
+        self.document_length(doc_id)  # a clear error for a missing document, not a foreign key's
         annotator_id = self.annotator_id(annotator)
         with self.db.atomic():
             row, _ = AnnotationSet.get_or_create(document=doc_id, annotator=annotator_id)
@@ -152,10 +153,10 @@ class AnnotationsMixin:
 
     # -- spans, relations, events -------------------------------------------------------------
 
-    def _check_span(self, text: str, span: dom.Span) -> None:
-        if span.end > len(text):
+    def _check_span(self, length: int, span: dom.Span) -> None:
+        if span.end > length:
             raise AnnotatorError(
-                f"span {span.start}..{span.end} runs past the end of the text ({len(text)})"
+                f"span {span.start}..{span.end} runs past the end of the text ({length})"
             )
         problems = self.schema().check_attributes(span.label, span.attributes)
         if problems:
@@ -163,7 +164,7 @@ class AnnotationsMixin:
 
     def add_span(self, doc_id: int, annotator: str, span: dom.Span) -> int:
         """Store a span of the annotator's on the document; returns its id."""
-        self._check_span(self.document(doc_id).text, span)
+        self._check_span(self.document_length(doc_id), span)
         with self.db.atomic():
             set_id = self._set_id(doc_id, annotator)
             row = Span.create(
@@ -186,10 +187,15 @@ class AnnotationsMixin:
 
     def update_span(self, span_id: int, span: dom.Span) -> None:
         """Replace the stored span's offsets, label, attributes and note; its id stays."""
-        row = Span.get_or_none(Span.id == span_id)
-        if row is None:
+        doc_id = (
+            Span.select(AnnotationSet.document)
+            .join(AnnotationSet)
+            .where(Span.id == span_id)
+            .scalar()
+        )
+        if doc_id is None:
             raise AnnotatorError(f"no span with id {span_id}")
-        self._check_span(row.annotation_set.document.text, span)
+        self._check_span(self.document_length(doc_id), span)
         with self.db.atomic():
             Span.update(
                 start=span.start,

@@ -140,6 +140,7 @@ class Store(AnnotationsMixin):
         self.created = False
         self._writer = DocumentWriter(db)
         self._bulk: _Bulk | None = None
+        self._schema: tuple[int, Schema] | None = None  # the parsed schema and its version
 
     @classmethod
     def open(cls, url: str | None = None) -> Store:
@@ -271,6 +272,17 @@ class Store(AnnotationsMixin):
             metadata=row.metadata or {},
         )
 
+    def document_length(self, doc_id: int) -> int:
+        """The length in code points of the document's text, without reading the text."""
+        length = (
+            Document.select(pw.fn.LENGTH(Document.text).coerce(False))
+            .where(Document.id == doc_id)
+            .scalar()
+        )
+        if length is None:
+            raise AnnotatorError(f"no document with id {doc_id}")
+        return int(length)
+
     def documents(
         self, flt: DocumentFilter | None = None, limit: int | None = None, offset: int = 0
     ) -> Iterator[DocumentSummary]:
@@ -336,13 +348,21 @@ class Store(AnnotationsMixin):
     # -- schema -------------------------------------------------------------------------------
 
     def schema(self) -> Schema:
-        """The schema in force (the newest saved version)."""
-        row = SchemaVersion.select().order_by(SchemaVersion.id.desc()).first()
-        if row is None:
+        """The schema in force (the newest saved version), parsed once per version."""
+        version = SchemaVersion.select(pw.fn.MAX(SchemaVersion.id)).scalar()
+        if version is None:
             raise AnnotatorError(
                 "the corpus has no schema yet; set one with 'annotator schema set FILE'"
             )
-        return load_schema_text(row.yaml, f"schema version {row.id} of the corpus")
+        if self._schema is None or self._schema[0] != version:
+            text = (
+                SchemaVersion.select(SchemaVersion.yaml).where(SchemaVersion.id == version).scalar()
+            )
+            self._schema = (
+                version,
+                load_schema_text(text, f"schema version {version} of the corpus"),
+            )
+        return self._schema[1]
 
     def has_schema(self) -> bool:
         """Whether a schema was ever set."""

@@ -11,6 +11,7 @@ import pytest
 
 from annotator.document import Document, Event, Relation, Span, Status
 from annotator.errors import AnnotatorError
+from annotator.schema_yaml import load_schema_text
 from corpus import migrations
 from corpus.db import database
 from corpus.filters import DocumentFilter
@@ -530,3 +531,26 @@ def test_a_corpus_newer_than_the_app_is_refused(store: Store) -> None:
     with pytest.raises(AnnotatorError, match="upgrade the app"):
         Store.open(store.url)
     database.obj.close()  # the refused corpus's connection stays bound
+
+
+def test_span_ends_are_checked_in_code_points_after_astral_characters(store: Store) -> None:
+    # Four astral characters: 4 code points, 8 UTF-16 units, 16 UTF-8 bytes.
+    text = "𝐀👍🏽🇸"
+    doc_id = store.add_document(Document(text=text, title="astral")).id
+    assert store.document_length(doc_id) == len(text) == 4
+    span_id = store.add_span(doc_id, "alice", Span(0, len(text), "Actor"))
+    with pytest.raises(AnnotatorError, match="runs past the end"):
+        store.add_span(doc_id, "alice", Span(0, len(text) + 1, "Actor"))
+    with pytest.raises(AnnotatorError, match="runs past the end"):
+        store.update_span(span_id, Span(1, len(text) + 1, "Actor"))
+    with pytest.raises(AnnotatorError, match="no document with id"):
+        store.add_span(doc_id + 99, "alice", Span(0, 1, "Actor"))
+
+
+def test_a_newer_schema_version_replaces_the_parsed_one(store: Store) -> None:
+    # schema() parses once per version; set_schema does not touch that cache, so the newer
+    # version is found the way another process's would be.
+    assert store.schema().name == "conflict"
+    other = load_schema_text("name: other\nlabels:\n  - name: PER\n    color: '#123456'\n")
+    store.set_schema(other)
+    assert store.schema().name == "other"
