@@ -21,6 +21,7 @@ from annotator.schema_yaml import load_schema_text, schema_to_yaml
 from corpus import db as dbmod
 from corpus import dedup, search
 from corpus.annotations import AnnotationsMixin
+from corpus.document_edits import DocumentEditsMixin
 from corpus.document_writer import DocumentWriter
 from corpus.filters import DocumentFilter
 from corpus.migrations import ensure_schema
@@ -35,6 +36,7 @@ from corpus.models import (
     SchemaVersion,
     Span,
 )
+from corpus.schema_edits import SchemaEditsMixin
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,7 @@ class Stats:
     schema_version: int | None = None
 
 
-class Store(AnnotationsMixin):
+class Store(AnnotationsMixin, DocumentEditsMixin, SchemaEditsMixin):
     """A corpus opened for reading and editing."""
 
     def __init__(self, db: pw.Database, url: str) -> None:
