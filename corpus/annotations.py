@@ -5,7 +5,7 @@ Mixed into :class:`corpus.store.Store`; every method owns its transaction and wo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -16,6 +16,9 @@ from annotator import document as dom
 from annotator.errors import AnnotatorError
 from annotator.schema import Schema
 from corpus.models import AnnotationSet, Annotator, Event, EventRole, Relation, Span, utcnow
+
+FROZEN_STATUSES = (dom.Status.REVIEWED, dom.Status.LOCKED)
+"""Statuses under which an annotator's annotations of a document can no longer change."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,11 @@ class AnnotationsMixin:
             row, _ = Annotator.get_or_create(name=name)
         return int(row.id)
 
+    def annotators(self) -> list[str]:
+        """The names of the corpus's annotators, sorted."""
+        names = Annotator.select(Annotator.name).scalars()
+        return sorted((str(n) for n in names), key=str.casefold)
+
     def _set_id(self, doc_id: int, annotator: str) -> int:
         self.document_length(doc_id)  # a clear error for a missing document, not a foreign key's
         annotator_id = self.annotator_id(annotator)
@@ -151,7 +159,38 @@ class AnnotationsMixin:
                 AnnotationSet.id == set_id
             ).execute()
 
-    # -- spans, relations, events -------------------------------------------------------------
+    # -- spans --------------------------------------------------------------------------------
+
+    def _check_writable(self, set_id: int) -> None:
+        """Refuse to change an annotation set that is reviewed or locked."""
+        row = (
+            AnnotationSet.select(AnnotationSet.status, AnnotationSet.document, Annotator.name)
+            .join(Annotator)
+            .where(AnnotationSet.id == set_id)
+            .tuples()
+            .first()
+        )
+        if row is not None and row[0] in FROZEN_STATUSES:
+            status, doc_id, name = row
+            raise AnnotatorError(
+                f"document {doc_id} is {status} for {name}: set its status back to "
+                "in progress to change its annotations"
+            )
+
+    def _check_unique(self, set_id: int, span: dom.Span, span_id: int | None = None) -> None:
+        """Refuse a span identical (offsets and label) to another of the same set."""
+        same = Span.select(Span.id).where(
+            Span.annotation_set == set_id,
+            Span.start == span.start,
+            Span.end == span.end,
+            Span.label == span.label,
+        )
+        if span_id is not None:
+            same = same.where(Span.id != span_id)
+        if same.exists():
+            raise AnnotatorError(
+                f"the same {span.label} span ({span.start}..{span.end}) is there already"
+            )
 
     def _check_span(self, length: int, span: dom.Span) -> None:
         if span.end > length:
@@ -167,6 +206,8 @@ class AnnotationsMixin:
         self._check_span(self.document_length(doc_id), span)
         with self.db.atomic():
             set_id = self._set_id(doc_id, annotator)
+            self._check_writable(set_id)
+            self._check_unique(set_id, span)
             row = Span.create(
                 annotation_set=set_id,
                 start=span.start,
@@ -185,18 +226,41 @@ class AnnotationsMixin:
             ).execute()
         return int(row.id)
 
+    def add_spans(self, doc_id: int, annotator: str, spans: Sequence[dom.Span]) -> list[int]:
+        """Store several spans in one transaction (all or none); returns their ids."""
+        with self.db.atomic():
+            return [self.add_span(doc_id, annotator, span) for span in spans]
+
+    def delete_spans(self, span_ids: Sequence[int]) -> list[SpanState]:
+        """Delete several spans in one transaction; returns their states, to restore them."""
+        with self.db.atomic():
+            states = [self.span_state(span_id) for span_id in span_ids]
+            for span_id in span_ids:
+                self.delete_span(span_id)
+        return states
+
+    def restore_spans(self, states: Sequence[SpanState]) -> None:
+        """Put back several spans deleted before, in one transaction."""
+        with self.db.atomic():
+            for state in states:
+                self.restore_span(state)
+
     def update_span(self, span_id: int, span: dom.Span) -> None:
         """Replace the stored span's offsets, label, attributes and note; its id stays."""
-        doc_id = (
-            Span.select(AnnotationSet.document)
+        row = (
+            Span.select(AnnotationSet.document, Span.annotation_set)
             .join(AnnotationSet)
             .where(Span.id == span_id)
-            .scalar()
+            .tuples()
+            .first()
         )
-        if doc_id is None:
+        if row is None:
             raise AnnotatorError(f"no span with id {span_id}")
+        doc_id, set_id = row
         self._check_span(self.document_length(doc_id), span)
         with self.db.atomic():
+            self._check_writable(set_id)
+            self._check_unique(set_id, span, span_id)
             Span.update(
                 start=span.start,
                 end=span.end,
@@ -210,6 +274,9 @@ class AnnotationsMixin:
     def delete_span(self, span_id: int) -> None:
         """Remove a span, with the relations and event roles that use it."""
         with self.db.atomic():
+            set_id = Span.select(Span.annotation_set).where(Span.id == span_id).scalar()
+            if set_id is not None:
+                self._check_writable(set_id)
             Span.delete().where(Span.id == span_id).execute()
 
     def span_state(self, span_id: int) -> SpanState:
@@ -270,9 +337,10 @@ class AnnotationsMixin:
             ) from None
 
     def _restore_span(self, state: SpanState) -> None:
+        set_id = self._set_id(state.document, state.annotator)
+        self._check_writable(set_id)
         if Span.select().where(Span.id == state.id).exists():
             raise AnnotatorError(f"span {state.id} exists already")
-        set_id = self._set_id(state.document, state.annotator)
         span = state.span
         Span.insert(
             id=state.id,
@@ -332,7 +400,7 @@ class AnnotationsMixin:
             Span.created_at,
             Span.updated_at,
         )
-        query = _in_document(
+        query = in_document(
             Span.select(*fields).order_by(Span.start, Span.end, Span.id), doc_id, annotator
         )
         return [
@@ -342,100 +410,8 @@ class AnnotationsMixin:
             for span_id, name, start, end, label, attributes, note, created, updated in query.tuples()
         ]
 
-    def _set_of_span(self, span_id: int) -> tuple[int, str]:
-        row = (
-            Span.select(Span.annotation_set, Span.label).where(Span.id == span_id).tuples().first()
-        )
-        if row is None:
-            raise AnnotatorError(f"no span with id {span_id}")
-        return int(row[0]), str(row[1])
 
-    def add_relation(self, relation: dom.Relation) -> int:
-        """Link two spans of the same annotator; the schema's allowed labels are enforced."""
-        head_set, head_label = self._set_of_span(relation.head)
-        tail_set, tail_label = self._set_of_span(relation.tail)
-        if head_set != tail_set:
-            raise AnnotatorError("a relation links spans of one annotator on one document")
-        spec = self.schema().relation(relation.type)
-        if spec is None:
-            raise AnnotatorError(f"relation type '{relation.type}' is not in the schema")
-        if not spec.allows(head_label, tail_label):
-            raise AnnotatorError(
-                f"relation '{relation.type}' cannot link {head_label} to {tail_label}"
-            )
-        with self.db.atomic():
-            row = Relation.create(
-                annotation_set=head_set, type=relation.type, head=relation.head, tail=relation.tail
-            )
-        return int(row.id)
-
-    def relations(self, doc_id: int, annotator: str | None = None) -> list[StoredRelation]:
-        """The document's relations."""
-        query = Relation.select(
-            Relation.id, Relation.type, Relation.head, Relation.tail, Annotator.name
-        ).order_by(Relation.id)
-        query = _in_document(query, doc_id, annotator)
-        return [
-            StoredRelation(i, name, dom.Relation(t, h, tl)) for i, t, h, tl, name in query.tuples()
-        ]
-
-    def add_event(self, event: dom.Event) -> int:
-        """Store an event: its trigger span and role fillers, checked against the schema."""
-        set_id, trigger_label = self._set_of_span(event.trigger)
-        spec = self.schema().event(event.type)
-        if spec is None:
-            raise AnnotatorError(f"event type '{event.type}' is not in the schema")
-        if trigger_label != spec.trigger:
-            raise AnnotatorError(
-                f"the trigger of a '{event.type}' event must be a {spec.trigger} span, not {trigger_label}"
-            )
-        for role, span_id in event.roles:
-            role_spec = next((r for r in spec.roles if r.name == role), None)
-            if role_spec is None:
-                raise AnnotatorError(f"event '{event.type}' has no role '{role}'")
-            filler_set, label = self._set_of_span(span_id)
-            if filler_set != set_id:
-                raise AnnotatorError(
-                    "an event's roles are filled by spans of the same annotator and document"
-                )
-            if not role_spec.allows(label):
-                raise AnnotatorError(
-                    f"role '{role}' of '{event.type}' takes {', '.join(role_spec.labels)}, not {label}"
-                )
-        for role_spec in spec.roles:
-            n = sum(1 for role, _ in event.roles if role == role_spec.name)
-            if n < role_spec.minimum or (role_spec.maximum is not None and n > role_spec.maximum):
-                raise AnnotatorError(
-                    f"event '{event.type}' has {n} '{role_spec.name}' roles, outside its cardinality"
-                )
-        with self.db.atomic():
-            row = Event.create(annotation_set=set_id, type=event.type, trigger=event.trigger)
-            EventRole.insert_many(
-                [(row.id, role, span_id) for role, span_id in event.roles],
-                fields=[EventRole.event, EventRole.role, EventRole.span],
-            ).execute()
-        return int(row.id)
-
-    def events(self, doc_id: int, annotator: str | None = None) -> list[StoredEvent]:
-        """The document's events with their roles."""
-        query = Event.select(Event.id, Event.type, Event.trigger, Annotator.name).order_by(Event.id)
-        query = _in_document(query, doc_id, annotator)
-        rows = list(query.tuples())
-        roles: dict[int, list[tuple[str, int]]] = {}
-        role_query = (
-            EventRole.select(EventRole.event, EventRole.role, EventRole.span)
-            .where(EventRole.event.in_([r[0] for r in rows]))
-            .order_by(EventRole.id)
-        )
-        for event_id, role, span_id in role_query.tuples():
-            roles.setdefault(event_id, []).append((role, span_id))
-        return [
-            StoredEvent(i, name, dom.Event(t, trig, tuple(roles.get(i, ()))))
-            for i, t, trig, name in rows
-        ]
-
-
-def _in_document(query: pw.ModelSelect, doc_id: int, annotator: str | None) -> pw.ModelSelect:
+def in_document(query: pw.ModelSelect, doc_id: int, annotator: str | None) -> pw.ModelSelect:
     """``query`` (over a model with an annotation set) narrowed to one document and annotator."""
     query = query.join(AnnotationSet).join(Annotator).where(AnnotationSet.document == doc_id)
     return query if annotator is None else query.where(Annotator.name == annotator)

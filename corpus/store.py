@@ -24,6 +24,7 @@ from corpus.annotations import AnnotationsMixin
 from corpus.document_edits import DocumentEditsMixin
 from corpus.document_writer import DocumentWriter
 from corpus.filters import DocumentFilter
+from corpus.links import LinksMixin
 from corpus.migrations import ensure_schema
 from corpus.models import (
     AnnotationSet,
@@ -133,7 +134,7 @@ class Stats:
     schema_version: int | None = None
 
 
-class Store(AnnotationsMixin, DocumentEditsMixin, SchemaEditsMixin):
+class Store(AnnotationsMixin, LinksMixin, DocumentEditsMixin, SchemaEditsMixin):
     """A corpus opened for reading and editing."""
 
     def __init__(self, db: pw.Database, url: str) -> None:

@@ -28,12 +28,14 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QTextEdit, QToolTip, QWidget
 
 from ui import span_geometry as geo
+from ui.link_painter import DrawnLink, paint_links
 from ui.qt_offsets import DocumentOffsets
 from ui.span_index import IndexedSpan, SpanIndex
 from ui.span_painter import LabelColours, paint_spans
 
 CAPTION_SCALE = 0.72
 TOOLTIP_TEXT_LIMIT = 200
+EDGE_GRIP = 4  # pixels either side of a selected span's end that grab it for dragging
 
 
 class AnnotatedTextView(QTextEdit):
@@ -45,6 +47,9 @@ class AnnotatedTextView(QTextEdit):
 
     sig_text_selected = Signal()
     """No arguments: a mouse selection of text ended; ``selected_range()`` reads it."""
+
+    sig_span_resized = Signal(int, str, int)
+    """A span's id, the edge dragged ("start" or "end") and where it was dropped (code point)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,6 +63,9 @@ class AnnotatedTextView(QTextEdit):
         self._selected: int | None = None
         self._press: QPoint | None = None
         self._alt_selection = False
+        self._links: list[DrawnLink] = []
+        self._all_links = True
+        self._dragged_edge: tuple[int, str] | None = None
 
     # -- content ------------------------------------------------------------------------------
 
@@ -68,6 +76,23 @@ class AnnotatedTextView(QTextEdit):
         colors: Mapping[str, str] | None = None,
     ) -> None:
         """Show ``text`` with ``spans`` ((id, start, end, label[, attributes]) in code points)."""
+        self._build_document(text)
+        self._selected = None
+        self.set_spans(spans, colors)
+
+    def set_text_font(self, font: QFont) -> None:
+        """Show the text in ``font`` (a zoom), keeping the spans, links, selection and the
+        paragraph at the top of the view."""
+        top = self.cursorForPosition(QPoint(0, 0)).position()
+        self.setFont(font)
+        self._build_document(self._text)
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(min(top, self.document().characterCount() - 1))
+        self.setTextCursor(cursor)
+        self.scroll_to_offset(self._offsets.from_qt(cursor.block().position()))
+
+    def _build_document(self, text: str) -> None:
+        """Lay ``text`` out in a new QTextDocument in the view's font (spans are kept apart)."""
         old = self.document()
         doc = QTextDocument(self)  # a child: setDocument deletes the old one
         doc.setUndoRedoEnabled(False)
@@ -84,9 +109,7 @@ class AnnotatedTextView(QTextEdit):
         cursor.insertText(text)
         self._text = text
         self._offsets = DocumentOffsets(text)
-        self._selected = None
         self.setDocument(doc)
-        self.set_spans(spans, colors)
 
     def set_spans(
         self, spans: Iterable[Sequence[Any]], colors: Mapping[str, str] | None = None
@@ -167,6 +190,22 @@ class AnnotatedTextView(QTextEdit):
             if span is not None:
                 self._update_range(span.start, span.end)
         self._selected = span_id if span_id in self._index else None
+        if self._links:  # its arcs may reach other lines
+            self.viewport().update()
+
+    def set_links(self, links: Iterable[DrawnLink]) -> None:
+        """Draw these links between spans (relations and event roles) as arcs."""
+        self._links = list(links)
+        self.viewport().update()
+
+    def links(self) -> list[DrawnLink]:
+        """The links drawn."""
+        return list(self._links)
+
+    def set_all_links_shown(self, shown: bool) -> None:
+        """Draw every link in view (True) or only those of the selected span."""
+        self._all_links = shown
+        self.viewport().update()
 
     # -- geometry -----------------------------------------------------------------------------
 
@@ -272,7 +311,7 @@ class AnnotatedTextView(QTextEdit):
     # -- painting and events ------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        """Paint the text, then the visible spans over it."""
+        """Paint the text, then the visible spans over it, then the links between them."""
         super().paintEvent(event)
         if not len(self._index):
             return
@@ -281,19 +320,80 @@ class AnnotatedTextView(QTextEdit):
             painter = QPainter(self.viewport())
             painter.setClipRect(event.rect())
             paint_spans(painter, lines, self._colours, self._selected, self._caption_font())
+            self._paint_links(painter, lines)
             painter.end()
 
+    def _paint_links(self, painter: QPainter, lines: list[list[geo.Fragment]]) -> None:
+        shown = [
+            link
+            for link in self._links
+            if self._all_links or self._selected in (link.head, link.tail)
+        ]
+        if not shown:
+            return
+        anchors: dict[int, QRectF] = {}
+        for line in lines:
+            for fragment in line:
+                anchors.setdefault(fragment.span.id, fragment.rect)
+        top = self.cursorForPosition(QPoint(0, 0)).position()
+
+        def side(span_id: int) -> int:
+            span = self._index.get(span_id)
+            return -1 if span is not None and span.start < top else 1
+
+        palette = self.palette()
+        paint_links(
+            painter,
+            shown,
+            anchors,
+            side,
+            self.viewport().height(),
+            palette.color(palette.ColorRole.Text),
+            palette.color(palette.ColorRole.Base),
+            self._caption_font(),
+            self._selected,
+        )
+
+    def edge_at(self, pos: QPoint) -> str | None:
+        """Which end ("start" or "end") of the selected span is under the viewport point."""
+        if self._selected is None:
+            return None
+        fragments = [f for f in self._visible_fragments() if f.span.id == self._selected]
+        if not fragments:
+            return None
+        first, last = fragments[0], fragments[-1]
+        edges = (
+            ("start", first, first.rect.right() if first.right_to_left else first.rect.left()),
+            ("end", last, last.rect.left() if last.right_to_left else last.rect.right()),
+        )
+        for name, fragment, x in edges:
+            rect = fragment.rect
+            if abs(pos.x() - x) <= EDGE_GRIP and rect.top() <= pos.y() <= rect.bottom():
+                return name
+        return None
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        """Remember where a click starts, to tell it from a drag that selects text."""
+        """Grab a selected span's end, or remember where a click starts (to tell it from a
+        drag that selects text)."""
         self._press = event.position().toPoint()
         self._alt_selection = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+        edge = self.edge_at(self._press) if event.button() == Qt.MouseButton.LeftButton else None
+        if edge is not None and self._selected is not None:
+            self._dragged_edge = (self._selected, edge)
+            return  # no text selection while an end is dragged
         super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        """Note Alt held at any point of a drag."""
+        """Note Alt held at any point of a drag; show a resize cursor over a span's ends."""
         if event.modifiers() & Qt.KeyboardModifier.AltModifier:
             self._alt_selection = True
-        super().mouseMoveEvent(event)
+        pos = event.position().toPoint()
+        if self._dragged_edge is not None or self.edge_at(pos) is not None:
+            self.viewport().setCursor(Qt.CursorShape.SizeHorCursor)
+        else:
+            self.viewport().setCursor(Qt.CursorShape.IBeamCursor)
+        if self._dragged_edge is None:
+            super().mouseMoveEvent(event)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         """A double click selects a word (Qt's own), and the release that follows reports it."""
@@ -309,6 +409,12 @@ class AnnotatedTextView(QTextEdit):
         """A click (not a drag) on a span selects it and reports its id; a selection is reported."""
         if event.modifiers() & Qt.KeyboardModifier.AltModifier:
             self._alt_selection = True
+        if self._dragged_edge is not None:
+            (span_id, edge), self._dragged_edge = self._dragged_edge, None
+            self._press = None
+            position = self.cursorForPosition(event.position().toPoint()).position()
+            self.sig_span_resized.emit(span_id, edge, self._offsets.from_qt(position))
+            return
         super().mouseReleaseEvent(event)
         press, self._press = self._press, None
         pos = event.position().toPoint()

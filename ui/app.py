@@ -4,24 +4,30 @@ from __future__ import annotations
 
 import sys
 
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from corpus.store import Store
-from ui.main_window import APP_NAME, MainWindow
+from ui.main_window import APP_NAME, MainWindow, login_name
+from ui.session import ask_annotator, remember_annotator, saved_annotator
 
 ORGANISATION_NAME = "news-annotator"
 
 
 def run(store: Store, argv: list[str] | None = None, annotator: str | None = None) -> int:
-    """Show the main window on ``store`` for ``annotator`` (default: the login name) and run
-    the event loop; returns the exit code."""
+    """Show the main window on ``store`` for ``annotator`` and run the event loop; returns the
+    exit code. Without ``annotator``, the name chosen last time is used; at the first start the
+    user is asked, the login name offered."""
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(argv if argv else sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANISATION_NAME)
-    window = MainWindow(
-        store, annotator=annotator
-    )  # after the names: its QSettings file is named by them
+    settings = QSettings()  # after the names: its file is named by them
+    name = annotator or saved_annotator(settings)
+    if name is None:
+        name = ask_annotator(None, login_name(), store.annotators()) or login_name()
+    remember_annotator(settings, name)
+    window = MainWindow(store, settings, annotator=name)
     window.show()
     return app.exec()

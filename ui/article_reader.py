@@ -15,6 +15,7 @@ from ui.annotated_text_view import AnnotatedTextView
 
 READING_FONT_FAMILIES = ["Noto Serif", "DejaVu Serif", "Georgia", "Times New Roman", "serif"]
 READING_POINT_SIZE = 12
+ZOOM_MIN, ZOOM_MAX = -6, 24  # points below and above the usual reading size
 TEXT_MARGIN = 24
 
 
@@ -24,6 +25,7 @@ class ArticleReader(QStackedWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._document_id: int | None = None
+        self._zoom = 0
 
         self.message_label = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
         self.message_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -89,6 +91,20 @@ class ArticleReader(QStackedWidget):
         for label in (self.title_label, self.meta_label):
             label.setAlignment(_absolute(heading_rtl) | Qt.AlignmentFlag.AlignVCenter)
         self.setCurrentIndex(1)
+
+    def zoom(self) -> int:
+        """How many points the reading font is above (or below) its usual size."""
+        return self._zoom
+
+    def set_zoom(self, steps: int) -> None:
+        """Make the reading font ``steps`` points larger than usual (smaller when negative)."""
+        steps = max(ZOOM_MIN, min(ZOOM_MAX, steps))
+        if steps == self._zoom:
+            return
+        self._zoom = steps
+        font = reading_font()
+        font.setPointSize(READING_POINT_SIZE + steps)
+        self.text_view.set_text_font(font)
 
     def show_spans(self, spans: Iterable[StoredSpan], colors: Mapping[str, str]) -> None:
         """Draw ``spans`` over the text on show, in ``colors`` (label name to #rrggbb)."""

@@ -35,6 +35,9 @@ class SpanSink(Protocol):
     def edit_failed(self, message: str) -> None:
         """The store refused an edit for the reason ``message``."""
 
+    def links_changed(self) -> None:
+        """Relations, events or roles of the document were added, removed or restored."""
+
 
 def quote(text: str) -> str:
     """``text`` on one line and at most QUOTE_LIMIT characters, for a command's name."""
@@ -42,7 +45,7 @@ def quote(text: str) -> str:
     return text if len(text) <= QUOTE_LIMIT else text[: QUOTE_LIMIT - 1] + "…"
 
 
-class _SpanCommand(QUndoCommand):
+class SpanCommand(QUndoCommand):
     """Shared by the span commands: the store, the sink, and store calls that may fail."""
 
     def __init__(self, store: Store, sink: SpanSink, text: str) -> None:
@@ -80,9 +83,11 @@ class _SpanCommand(QUndoCommand):
     def _restore(self, state: SpanState) -> None:
         if self._attempt(lambda: self.store.restore_span(state)):
             self.sink.span_stored(state.id, state.span)
+            if state.relations or state.events or state.roles:
+                self.sink.links_changed()
 
 
-class AddSpanCommand(_SpanCommand):
+class AddSpanCommand(SpanCommand):
     """Label a stretch of text: "Label 'Russia' as Actor"."""
 
     def __init__(
@@ -113,7 +118,7 @@ class AddSpanCommand(_SpanCommand):
             self._state = self._delete(self.span_id) or self._state
 
 
-class DeleteSpanCommand(_SpanCommand):
+class DeleteSpanCommand(SpanCommand):
     """Delete a span, with the relations and event roles that use it: "Delete Actor 'Russia'"."""
 
     def __init__(self, store: Store, sink: SpanSink, span_id: int, covered: str) -> None:
@@ -130,7 +135,7 @@ class DeleteSpanCommand(_SpanCommand):
         self._restore(self.state)
 
 
-class RelabelSpanCommand(_SpanCommand):
+class RelabelSpanCommand(SpanCommand):
     """Give a span another label: "Relabel 'Russia' as Location"."""
 
     def __init__(
@@ -150,7 +155,7 @@ class RelabelSpanCommand(_SpanCommand):
         self._update(self.span_id, self.old)
 
 
-class EditSpanCommand(_SpanCommand):
+class EditSpanCommand(SpanCommand):
     """Change one attribute or the note of a span: "Set kind of Casualty 'nine killed'".
 
     Edits of a text field (``merge``) merge with the next edit of the same field of the same

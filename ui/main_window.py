@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QDockWidget,
+    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -26,11 +27,22 @@ from annotator.errors import AnnotatorError
 from annotator.schema import Schema
 from corpus.db import redact
 from corpus.store import Store
+from ui.appearance import Appearance
 from ui.article_reader import ArticleReader
 from ui.corpus_browser import CorpusBrowser
 from ui.find_bar import FindBar, find_actions, with_find_bar
 from ui.label_legend import LabelLegend
+from ui.link_editor import LinkEditor
+from ui.link_list import LinkList
 from ui.navigation import Navigator
+from ui.session import (
+    ask_annotator,
+    open_in_new_window,
+    recent_corpora,
+    remember_annotator,
+    remember_corpus,
+)
+from ui.shortcut_help import help_action
 from ui.span_details import SpanDetails
 from ui.span_editor import SpanEditor
 
@@ -91,14 +103,26 @@ class MainWindow(QMainWindow):
         self.legend_dock.setWidget(palette)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.legend_dock)
         self.resizeDocks([self.legend_dock], [170], Qt.Orientation.Horizontal)
+        self.linker = LinkEditor(store, self.editor, self)
+        self.editor.link_actions = [self.linker.link_action, self.linker.event_action]
         self.details = SpanDetails()
+        self.link_list = LinkList()
+        details = QSplitter(Qt.Orientation.Vertical)
+        details.addWidget(self.details)
+        details.addWidget(self.link_list)
+        details.setChildrenCollapsible(False)
+        details.setStretchFactor(0, 1)  # the form takes what the window gains
+        details.setSizes([340, 120])
         self.details_dock = QDockWidget("Details", self)
         self.details_dock.setObjectName("details_dock")
-        self.details_dock.setWidget(self.details)
+        self.details_dock.setWidget(details)
         self.splitDockWidget(self.legend_dock, self.details_dock, Qt.Orientation.Vertical)
         self.resizeDocks([self.legend_dock, self.details_dock], [200, 460], Qt.Orientation.Vertical)
         self.details.sig_span_edit_requested.connect(self.editor.edit_span)
         self.editor.sig_span_selected.connect(self.show_span_details)
+        self.linker.sig_links_changed.connect(self.show_span_links)
+        self.link_list.sig_span_requested.connect(self.editor.select_span)
+        self.link_list.sig_remove_requested.connect(self.linker.remove)
 
         self.location_label = QLabel()
         self.annotation_label = QLabel()
@@ -110,6 +134,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.schema_label)
 
         self.navigator = Navigator(self)
+        self.appearance = Appearance(self._settings, self)
+        remember_corpus(self._settings, store.url)
         self._create_actions()
         self.browser.sig_document_selected.connect(self.show_document)
         self.editor.sig_spans_changed.connect(self.update_annotation_status)
@@ -120,6 +146,17 @@ class MainWindow(QMainWindow):
 
     def _create_actions(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        self.open_action = QAction("&Open Corpus…", self, shortcut=QKeySequence("Ctrl+Shift+O"))
+        self.open_action.setToolTip("Open another corpus (a SQLite file) in a new window")
+        self.open_action.triggered.connect(self.choose_corpus)
+        file_menu.addAction(self.open_action)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
+        self.annotator_action = QAction("Switch &Annotator…", self)
+        self.annotator_action.triggered.connect(self.choose_annotator)
+        file_menu.addAction(self.annotator_action)
+        file_menu.addSeparator()
         self.quit_action = QAction("&Quit", self, shortcut=QKeySequence("Ctrl+Q"))
         self.quit_action.triggered.connect(self.close)
         file_menu.addAction(self.quit_action)
@@ -136,11 +173,25 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.legend_dock.toggleViewAction())
         view_menu.addAction(self.details_dock.toggleViewAction())
         view_menu.addAction(self.editor.precision_action)
+        view_menu.addAction(self.linker.all_links_action)
+        view_menu.addSeparator()
+        zoom = (("Zoom &In", ("Ctrl++", "Ctrl+="), 1), ("Zoom &Out", ("Ctrl+-",), -1))
+        for text, keys, step in zoom:
+            action = QAction(text, self)
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.triggered.connect(lambda _=False, s=step: self.zoom_by(s))
+            view_menu.addAction(action)
+        self.reset_zoom_action = QAction("&Actual Size", self, shortcut=QKeySequence("Ctrl+0"))
+        self.reset_zoom_action.triggered.connect(lambda: self.zoom_by(-self.reader.zoom()))
+        view_menu.addAction(self.reset_zoom_action)
+        view_menu.addMenu(self.appearance.menu)
 
         self.menuBar().addMenu(self.navigator.menu)
         self.menuBar().addMenu(self.editor.menu)
 
         help_menu = self.menuBar().addMenu("&Help")
+        self.help_action = help_action(self, self.menuBar())
+        help_menu.addAction(self.help_action)
         self.about_action = QAction(f"&About {APP_NAME}", self)
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
@@ -153,6 +204,7 @@ class MainWindow(QMainWindow):
         schema = self._schema()
         self.legend.set_schema(schema)
         self.editor.set_schema(schema)
+        self.linker.set_schema(schema)
         self.details.set_schema(schema)
         self._label_colors = {label.name: label.color for label in schema.labels} if schema else {}
         total = self.browser.document_model.total()
@@ -203,6 +255,12 @@ class MainWindow(QMainWindow):
             self.details.show_span(None)
         else:
             self.details.show_span(span_id, *shown)
+        self.show_span_links()
+
+    def show_span_links(self) -> None:
+        """List the selected span's links in the details panel."""
+        span_id = self.reader.text_view.selected_span()
+        self.link_list.show_links(self.linker.links_of(span_id) if span_id is not None else [])
 
     def update_annotation_status(self) -> None:
         """Show the annotator, their status for the document on show and its span count."""
@@ -229,6 +287,59 @@ class MainWindow(QMainWindow):
             f"<p>Corpus: {html.escape(redact(self.store.url))}</p>",
         )
 
+    def zoom_by(self, steps: int) -> None:
+        """Make the reading font ``steps`` points larger (smaller when negative); remembered."""
+        self.reader.set_zoom(self.reader.zoom() + steps)
+        self._settings.setValue("reader/zoom", self.reader.zoom())
+
+    # -- who annotates, which corpus ----------------------------------------------------------
+
+    def choose_annotator(self) -> None:
+        """Ask who annotates from now on, and switch to them."""
+        name = ask_annotator(self, self.annotator, self.store.annotators())
+        if name is not None:
+            self.set_annotator(name)
+
+    def set_annotator(self, name: str) -> None:
+        """Annotate as ``name``: their spans, statuses and undo history from now on."""
+        if name == self.annotator:
+            return
+        self.annotator = self.editor.annotator = name
+        remember_annotator(self._settings, name)
+        doc_id = self.reader.document_id()
+        if doc_id is not None:
+            self.reader.show_message("")  # show it again, as the new annotator's
+            self.show_document(doc_id)
+        self.update_annotation_status()
+        self.statusBar().showMessage(f"Annotating as {name}", 5000)
+
+    def choose_corpus(self) -> None:
+        """Ask for a corpus file and open it in a new window."""
+        path, _filter = QFileDialog.getOpenFileName(
+            self, "Open Corpus", "", "Corpus databases (*.db *.sqlite *.sqlite3);;All files (*)"
+        )
+        if path:
+            self.open_corpus(path)
+
+    def open_corpus(self, url: str) -> None:
+        """Open the corpus ``url`` in a new window (one corpus per process)."""
+        if url == self.store.url:
+            self.statusBar().showMessage("That corpus is open in this window", 5000)
+        elif open_in_new_window(url, self.annotator):
+            remember_corpus(self._settings, url)
+            self.statusBar().showMessage(f"Opening {redact(url)} in a new window", 5000)
+        else:
+            self.statusBar().showMessage(f"Could not start a window on {redact(url)}", 8000)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for url in recent_corpora(self._settings):
+            action = self.recent_menu.addAction(redact(url))
+            action.setEnabled(url != self.store.url)
+            action.triggered.connect(lambda _=False, u=url: self.open_corpus(u))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("(none)").setEnabled(False)
+
     # -- settings -----------------------------------------------------------------------------
 
     def _restore_settings(self) -> None:
@@ -244,6 +355,8 @@ class MainWindow(QMainWindow):
         splitter = self._settings.value("main_window/splitter")
         if splitter is not None:
             self.splitter.restoreState(splitter)
+        zoom = self._settings.value("reader/zoom", 0)
+        self.reader.set_zoom(int(zoom) if str(zoom).lstrip("-").isdigit() else 0)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Remember the window's geometry and layout for next time."""

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from annotator.document import Document, Span
+from annotator.document import Document, Event, Relation, Span
 from corpus import resources
 from corpus.store import Store
 
@@ -105,6 +105,37 @@ DEMO_DETAILS = {
 }
 
 
+# Links between the demo spans, each end named as in DEMO_SPANS (phrase, text it comes after):
+# relations (type, head, tail) and events (type, trigger, roles).
+Mark = tuple[str, str]
+DEMO_RELATIONS: dict[str, list[tuple[str, Mark, Mark]]] = {
+    "seed": [
+        ("uses", ("Russian", "said nine"), ("nine Russian and eight Turkish jets", "")),
+        ("uses", ("Turkish", "said nine"), ("nine Russian and eight Turkish jets", "")),
+    ],
+    "arabic": [("located_at", ("غارة جوية", ""), ("سوقاً شعبية", ""))],
+}
+DEMO_EVENTS: dict[str, list[tuple[str, Mark, list[tuple[str, Mark]]]]] = {
+    "seed": [
+        (
+            "Attack",
+            ("struck targets in al-Bab", ""),
+            [
+                ("instrument", ("nine Russian and eight Turkish jets", "")),
+                ("place", ("al-Bab", "struck targets in")),
+            ],
+        )
+    ],
+    "arabic": [
+        (
+            "Attack",
+            ("غارة جوية", ""),
+            [("casualty", ("ثمانية مدنيين على الأقل", "")), ("instrument", ("صواريخ", ""))],
+        )
+    ],
+}
+
+
 def build_demo_corpus(path: Path) -> tuple[Store, dict[str, int]]:
     """A new corpus at ``path`` with the seed article, an Arabic one and a few English ones."""
     store = Store.open(str(path))
@@ -141,11 +172,17 @@ def build_demo_corpus(path: Path) -> tuple[Store, dict[str, int]]:
     for key, marks in DEMO_SPANS.items():
         doc_id = ids[key]
         text = store.document(doc_id).text
+        span_ids: dict[Mark, int] = {}
         for phrase, label, after in marks:
             start = text.index(phrase, text.index(after) if after else 0)
             attributes, note = DEMO_DETAILS.get((key, phrase), ({}, ""))
             span = Span(start, start + len(phrase), label, attributes, note)
-            store.add_span(doc_id, "demo", span)
+            span_ids[phrase, after] = store.add_span(doc_id, "demo", span)
+        for kind, head, tail in DEMO_RELATIONS.get(key, []):
+            store.add_relation(Relation(kind, span_ids[head], span_ids[tail]))
+        for kind, trigger, roles in DEMO_EVENTS.get(key, []):
+            filled = tuple((role, span_ids[mark]) for role, mark in roles)
+            store.add_event(Event(kind, span_ids[trigger], filled))
     return store, ids
 
 

@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QMenu
 
 from annotator.alignment import Alignment, char_span
+from annotator.boundaries import move_boundary, occurrences
 from annotator.document import Span
 from annotator.errors import AnnotatorError
 from annotator.schema import LabelSpec, Schema
@@ -24,6 +25,7 @@ from corpus.store import Store
 from ui.annotated_text_view import AnnotatedTextView
 from ui.commands import AddSpanCommand, DeleteSpanCommand, EditSpanCommand, RelabelSpanCommand
 from ui.label_legend import LabelLegend
+from ui.link_commands import AddSpansCommand
 
 
 class SpanEditor(QObject):
@@ -38,6 +40,9 @@ class SpanEditor(QObject):
 
     sig_span_selected = Signal(object)
     """The id of the selected span, or None; sent again when that span's content changes."""
+
+    sig_links_changed = Signal()
+    """No arguments: relations, events or roles of the document on show changed."""
 
     def __init__(
         self,
@@ -72,12 +77,25 @@ class SpanEditor(QObject):
         self.delete_action.triggered.connect(self.delete_selected)
         self.clear_action = self._view_action("Clear &Selection", "Escape")
         self.clear_action.triggered.connect(self.clear_selection)
+        self.all_occurrences_action = self._view_action("Label All &Occurrences", "Ctrl+Shift+A")
+        self.all_occurrences_action.setToolTip(
+            "Give every other occurrence of the selected span's text its label, in one step"
+        )
+        self.all_occurrences_action.triggered.connect(self.label_all_occurrences)
+        self.boundary_actions = [
+            self._boundary_action("Move Start &Left", "Alt+Left", "start", -1),
+            self._boundary_action("Move Start &Right", "Alt+Right", "start", 1),
+            self._boundary_action("Move End L&eft", "Alt+Shift+Left", "end", -1),
+            self._boundary_action("Move End Ri&ght", "Alt+Shift+Right", "end", 1),
+        ]
         self.label_actions: dict[str, QAction] = {}
+        self.link_actions: list[QAction] = []  # listed in the menu after the span actions
         self.menu = QMenu("&Annotate")
 
         view.sig_text_selected.connect(self._text_selected)
         legend.sig_label_requested.connect(self.apply_label)
         view.sig_span_clicked.connect(self.report_selection)
+        view.sig_span_resized.connect(self.drag_boundary)
         view.viewport().installEventFilter(self)  # a click beside the spans deselects silently
 
     def _view_action(self, text: str, *keys: str) -> QAction:
@@ -86,6 +104,12 @@ class SpanEditor(QObject):
         action.setShortcuts([QKeySequence(key) for key in keys])
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.view.addAction(action)
+        return action
+
+    def _boundary_action(self, text: str, key: str, edge: str, step: int) -> QAction:
+        action = self._view_action(text, key)
+        action.setToolTip(f"Move the selected span's {edge} by a word (a character in precision)")
+        action.triggered.connect(lambda: self.move_boundary(edge, step))
         return action
 
     # -- what is on show ----------------------------------------------------------------------
@@ -105,6 +129,12 @@ class SpanEditor(QObject):
             self.label_actions[label.name] = action
             self.menu.addAction(action)
         self.menu.addSeparator()
+        self.menu.addAction(self.all_occurrences_action)
+        boundaries = self.menu.addMenu("Span &Boundaries")
+        boundaries.addActions(self.boundary_actions)
+        self.menu.addSeparator()
+        self.menu.addActions(self.link_actions)
+        self.menu.addSeparator()
         for action in (self.delete_action, self.clear_action, self.sticky_action):
             self.menu.addAction(action)
         if self.armed not in self._labels:
@@ -115,6 +145,7 @@ class SpanEditor(QObject):
         self.undo_stack.clear()
         self.doc_id = doc_id
         self._spans = {s.id: s.span for s in spans}
+        self.sig_links_changed.emit()  # the links on show are the new document's
         self.sig_spans_changed.emit()
         self.report_selection()
 
@@ -182,6 +213,88 @@ class SpanEditor(QObject):
         self.undo_stack.push(command)
         if self._spans.get(span_id) != span:  # refused: show what is stored again
             self.report_selection()
+
+    def move_boundary(self, edge: str, step: int) -> None:
+        """Move the selected span's ``edge`` a word (a character in precision mode) left or
+        right, as an undoable edit."""
+        span_id = self.view.selected_span()
+        old = self._spans.get(span_id) if span_id is not None else None
+        if span_id is None or old is None:
+            self.sig_message.emit("Select a span to move its ends")
+            return
+        bounds = move_boundary(
+            self.view.text(), old.start, old.end, edge, step, not self.precision_action.isChecked()
+        )
+        if bounds is None:
+            self.sig_message.emit(f"The span's {edge} cannot move further that way")
+            return
+        self._set_bounds(span_id, old, *bounds)
+
+    def drag_boundary(self, span_id: int, edge: str, offset: int) -> None:
+        """Put the ``edge`` of the span where it was dragged to (on a word boundary unless
+        precision is on or Alt is held)."""
+        old = self._spans.get(span_id)
+        if old is None:
+            return
+        start, end = (offset, old.end) if edge == "start" else (old.start, offset)
+        if start >= end:
+            self.sig_message.emit("A span's start stays before its end")
+            return
+        strict = self.precision_action.isChecked() or self.view.alt_selection()
+        span = char_span(
+            self.view.text(),
+            start,
+            end,
+            old.label,
+            Alignment.STRICT if strict else Alignment.EXPAND,
+        )
+        if span is None:
+            self.sig_message.emit("A span cannot cover only white space")
+            return
+        # Snapping widens both ends; only the dragged one moves.
+        bounds = (span.start, old.end) if edge == "start" else (old.start, span.end)
+        self._set_bounds(span_id, old, *bounds)
+
+    def _set_bounds(self, span_id: int, old: Span, start: int, end: int) -> None:
+        new = Span(start, end, old.label, old.attributes, old.note)
+        covered = self.view.text()[start:end]
+        command = EditSpanCommand(self.store, self, span_id, old, new, covered, "bounds")
+        self.undo_stack.push(command)
+
+    def label_all_occurrences(self) -> None:
+        """Label every other occurrence of the selected span's text (or of the selected text,
+        with the sticky label) with the same label, as one undoable step."""
+        span_id = self.view.selected_span()
+        selected = self.view.selected_range()
+        if span_id is not None and span_id in self._spans:
+            chosen = self._spans[span_id]
+            start, end, label = chosen.start, chosen.end, chosen.label
+        elif selected is not None and self.armed is not None:
+            (start, end), label = selected, self.armed
+        else:
+            self.sig_message.emit(
+                "Select a span, or text with a sticky label, to label all its occurrences"
+            )
+            return
+        text = self.view.text()
+        needle = text[start:end]
+        taken = {(s.start, s.end) for s in self._spans.values() if s.label == label}
+        spans = [
+            Span(a, b, label)
+            for a, b in occurrences(text, needle, not self.precision_action.isChecked())
+            if (a, b) not in taken
+        ]
+        if not spans or self.doc_id is None:
+            self.sig_message.emit(f"No other occurrence of '{needle}' to label as {label}")
+            return
+        self.view.clear_selection()
+        command = AddSpansCommand(self.store, self, self.doc_id, self.annotator, spans, needle)
+        self.undo_stack.push(command)
+        if span_id is not None:  # the span the occurrences were labelled after stays selected
+            self.select_span(span_id)
+        self.sig_message.emit(
+            f"Labelled {len(spans)} occurrence{'s' * (len(spans) != 1)} of '{needle}' as {label}"
+        )
 
     def span(self, span_id: int) -> tuple[Span, str] | None:
         """The span ``span_id`` on show and the text it covers, if there is one."""
@@ -268,3 +381,7 @@ class SpanEditor(QObject):
     def edit_failed(self, message: str) -> None:
         """Say why the store refused an edit."""
         self.sig_message.emit(f"Not saved: {message}")
+
+    def links_changed(self) -> None:
+        """Relations, events or roles changed: whoever shows them reloads them."""
+        self.sig_links_changed.emit()

@@ -269,7 +269,7 @@ def test_run_shows_the_window_and_returns_the_exit_code(qtbot, store, tmp_path, 
     settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
     opened = []
 
-    def window_for_test(s, annotator=None):
+    def window_for_test(s, _settings=None, annotator=None):
         window = MainWindow(s, settings, annotator=annotator)
         opened.append(window)
         QTimer.singleShot(0, window.close)  # closing the last window ends the event loop

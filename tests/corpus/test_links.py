@@ -1,0 +1,147 @@
+"""Relations and events edited one step at a time, as the window does, on both engines; and the
+store's guards: no identical spans twice, nothing changes on a reviewed or locked document."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.document import Document, Event, Relation, Span, Status
+from annotator.errors import AnnotatorError
+from corpus.store import Store
+
+TEXT = "Russian jets struck al-Bab on Wednesday, killing nine civilians."
+
+
+def at(needle: str, label: str) -> Span:
+    start = TEXT.index(needle)
+    return Span(start, start + len(needle), label)
+
+
+@pytest.fixture
+def doc_id(store: Store) -> int:
+    return store.add_document(Document(text=TEXT)).id
+
+
+def test_links_lists_relations_events_and_roles_with_ids(store: Store, doc_id: int) -> None:
+    russian = store.add_span(doc_id, "alice", at("Russian", "Actor"))
+    jets = store.add_span(doc_id, "alice", at("jets", "WeaponSystem"))
+    struck = store.add_span(doc_id, "alice", at("struck", "Attack"))
+    bobs = store.add_span(doc_id, "bob", at("Russian", "Actor"))
+    uses = store.add_relation(Relation("uses", russian, jets))
+    attack = store.add_event(Event("Attack", struck), partial=True)
+    role = store.add_event_role(attack, "attacker", russian)
+
+    links = store.links(doc_id, "alice")
+    assert [(r.id, r.type, r.head, r.tail) for r in links.relations] == [
+        (uses, "uses", russian, jets)
+    ]
+    assert [(e.id, e.type, e.trigger) for e in links.events] == [(attack, "Attack", struck)]
+    assert [(r.id, r.event, r.role, r.span) for r in links.roles] == [
+        (role, attack, "attacker", russian)
+    ]
+    assert store.links(doc_id, "bob").relations == ()
+    with pytest.raises(AnnotatorError, match="same annotator"):
+        store.add_event_role(attack, "attacker", bobs)
+
+
+def test_roles_follow_the_schema(store: Store, doc_id: int) -> None:
+    russian = store.add_span(doc_id, "alice", at("Russian", "Actor"))
+    struck = store.add_span(doc_id, "alice", at("struck", "Attack"))
+    attack = store.add_event(Event("Attack", struck), partial=True)
+    with pytest.raises(AnnotatorError, match="takes WeaponSystem, not Actor"):
+        store.add_event_role(attack, "instrument", russian)
+    with pytest.raises(AnnotatorError, match="no role 'victim'"):
+        store.add_event_role(attack, "victim", russian)
+    store.add_event_role(attack, "attacker", russian)
+    with pytest.raises(AnnotatorError, match="already"):
+        store.add_event_role(attack, "attacker", russian)
+    with pytest.raises(AnnotatorError, match="must be a Attack span, not Actor"):
+        store.add_event(Event("Attack", russian), partial=True)
+
+
+def test_deleted_links_come_back_with_their_ids(store: Store, doc_id: int) -> None:
+    russian = store.add_span(doc_id, "alice", at("Russian", "Actor"))
+    jets = store.add_span(doc_id, "alice", at("jets", "WeaponSystem"))
+    struck = store.add_span(doc_id, "alice", at("struck", "Attack"))
+    uses = store.add_relation(Relation("uses", russian, jets))
+    attack = store.add_event(Event("Attack", struck, (("instrument", jets),)))
+    role = store.add_event_role(attack, "attacker", russian)
+    before = store.links(doc_id, "alice")
+
+    relation_row = store.delete_relation(uses)
+    role_row = store.delete_event_role(role)
+    event_row, roles = store.delete_event(attack)
+    assert store.links(doc_id, "alice").relations == ()
+    assert store.links(doc_id, "alice").events == ()
+
+    store.restore_event(event_row, roles)
+    store.restore_event_role(role_row)
+    store.restore_relation(relation_row)
+    after = store.links(doc_id, "alice")
+    assert after.relations == before.relations
+    assert after.events == before.events
+    assert sorted(after.roles) == sorted(before.roles)
+
+
+def test_a_relation_is_not_stored_twice_nor_from_a_span_to_itself(
+    store: Store, doc_id: int
+) -> None:
+    russian = store.add_span(doc_id, "alice", at("Russian", "Actor"))
+    jets = store.add_span(doc_id, "alice", at("jets", "WeaponSystem"))
+    store.add_relation(Relation("uses", russian, jets))
+    with pytest.raises(AnnotatorError, match="already"):
+        store.add_relation(Relation("uses", russian, jets))
+    with pytest.raises(AnnotatorError, match="two different spans"):
+        store.add_relation(Relation("located_at", russian, russian))
+    assert len(store.relations(doc_id)) == 1
+
+
+def test_an_identical_span_is_refused_but_another_label_is_not(store: Store, doc_id: int) -> None:
+    first = store.add_span(doc_id, "alice", at("Russian", "Actor"))
+    with pytest.raises(AnnotatorError, match="is there already"):
+        store.add_span(doc_id, "alice", at("Russian", "Actor"))
+    store.add_span(doc_id, "alice", at("Russian", "Location"))  # overlapping, other label: fine
+    store.add_span(doc_id, "bob", at("Russian", "Actor"))  # another annotator's: fine
+    jets = store.add_span(doc_id, "alice", at("jets", "Actor"))
+    with pytest.raises(AnnotatorError, match="is there already"):
+        store.update_span(jets, at("Russian", "Actor"))
+    assert [s.id for s in store.spans(doc_id, "alice") if s.span.label == "Actor"] == [
+        first,
+        jets,
+    ]
+    with pytest.raises(AnnotatorError, match="is there already"):
+        store.add_spans(doc_id, "alice", [at("struck", "Attack"), at("struck", "Attack")])
+    assert all(s.span.label != "Attack" for s in store.spans(doc_id))  # all or none
+
+
+@pytest.mark.parametrize("status", [Status.REVIEWED, Status.LOCKED])
+def test_a_reviewed_or_locked_document_refuses_every_change(
+    store: Store, doc_id: int, status: str
+) -> None:
+    russian = store.add_span(doc_id, "alice", at("Russian", "Actor"))
+    jets = store.add_span(doc_id, "alice", at("jets", "WeaponSystem"))
+    struck = store.add_span(doc_id, "alice", at("struck", "Attack"))
+    town = store.add_span(doc_id, "alice", at("al-Bab", "Location"))
+    uses = store.add_relation(Relation("uses", russian, jets))
+    attack = store.add_event(Event("Attack", struck), partial=True)
+    state = store.span_state(jets)
+    store.set_status(doc_id, "alice", status)
+    before = (store.spans(doc_id), store.links(doc_id, "alice"))
+
+    attempts = [
+        lambda: store.add_span(doc_id, "alice", at("Wednesday", "Location")),
+        lambda: store.update_span(russian, at("Russian", "Location")),
+        lambda: store.delete_span(jets),
+        lambda: store.restore_span(state),
+        lambda: store.add_relation(Relation("located_at", jets, town)),
+        lambda: store.delete_relation(uses),
+        lambda: store.add_event_role(attack, "attacker", russian),
+        lambda: store.delete_event(attack),
+    ]
+    for attempt in attempts:
+        with pytest.raises(AnnotatorError, match=f"is {status} for alice"):
+            attempt()
+    assert (store.spans(doc_id), store.links(doc_id, "alice")) == before
+    store.add_span(doc_id, "bob", at("al-Bab", "Location"))  # bob's own set is open
+    store.set_status(doc_id, "alice", Status.IN_PROGRESS)
+    store.delete_span(jets)

@@ -1,0 +1,145 @@
+"""The window's conveniences: F1 lists every shortcut, zoom, light and dark themes, recent
+corpora opening in a new window, and switching (or, at first start, choosing) the annotator;
+each remembered in the settings."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication
+
+from annotator.document import Span
+from corpus.store import Store
+from tests.ui.test_annotating import (  # noqa: F401  (fixtures used by name)
+    doc_id,
+    key,
+    store,
+    view_of,
+    where,
+    window,
+)
+from ui import app as app_module
+from ui import main_window as main_window_module
+from ui.main_window import MainWindow
+from ui.shortcut_help import ShortcutHelp, shortcut_rows
+
+
+def test_f1_lists_every_shortcut_of_the_menus(qtbot, window: MainWindow, monkeypatch):
+    rows = shortcut_rows(window.menuBar())
+    keys = {(what, keys) for _where, what, keys in rows}
+    for expected in [
+        ("Link To…", "Ctrl+L"),
+        ("Add Event", "Ctrl+E"),
+        ("Label as Actor", "A"),
+        ("Label All Occurrences", "Ctrl+Shift+A"),
+        ("Undo", "Ctrl+Z"),
+        ("Keyboard Shortcuts", "F1"),
+        ("Zoom In", "Ctrl++, Ctrl+="),
+        ("Move End Right", "Alt+Shift+Right"),
+    ]:
+        assert expected in keys
+    assert ("Annotate › Span Boundaries", "Move Start Left", "Alt+Left") in rows
+    shown: list[ShortcutHelp] = []
+    monkeypatch.setattr(ShortcutHelp, "exec", lambda self: shown.append(self) or 0)
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    [dialog] = shown
+    assert ("Reader", "Select a word", "Double-click") in dialog.rows()
+    assert len(dialog.rows()) == len(rows) + 7
+
+
+def test_zoom_grows_the_text_keeps_the_spans_and_is_remembered(
+    qtbot, window: MainWindow, store: Store, doc_id: int, tmp_path
+):
+    span_id = store.add_span(doc_id, "alice", Span(*where("Russian"), "Actor"))
+    window.reader.show_message("")
+    window.show_document(doc_id)
+    view = view_of(window)
+    view.select_span(span_id)
+    before = view.font().pointSizeF()
+    width = view.span_rects(span_id)[0].width()
+    qtbot.keyClick(view, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(view, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+    assert view.font().pointSizeF() == before + 2
+    assert view.span_rects(span_id)[0].width() > width  # drawn at the new size
+    assert view.span_ids() == [span_id] and view.selected_span() == span_id
+    window.close()
+    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    again = MainWindow(store, settings, annotator="alice")
+    qtbot.addWidget(again)
+    assert again.reader.zoom() == 2
+    again.reset_zoom_action.trigger()
+    assert again.reader.text_view.font().pointSizeF() == before
+
+
+def test_the_theme_is_applied_and_remembered(qtbot, window: MainWindow, tmp_path):
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    try:
+        window.appearance.actions["dark"].trigger()
+        assert app.palette().color(QPalette.ColorRole.Base).lightness() < 64
+        window.appearance.actions["light"].trigger()
+        assert app.palette().color(QPalette.ColorRole.Base).lightness() > 192
+        window.appearance.actions["dark"].trigger()
+        settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+        assert settings.value("appearance/theme") == "dark"
+    finally:
+        window.appearance.set_theme("system")
+
+
+def test_a_recent_corpus_opens_in_a_new_window(qtbot, window: MainWindow, monkeypatch, tmp_path):
+    started: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        main_window_module, "open_in_new_window", lambda url, who: started.append((url, who)) or True
+    )
+    other = str(tmp_path / "other.db")
+    window.open_corpus(other)
+    assert started == [(other, "alice")]
+    window.recent_menu.aboutToShow.emit()
+    entries = {a.text(): a for a in window.recent_menu.actions()}
+    assert list(entries) == [other, window.store.url]
+    assert not entries[window.store.url].isEnabled()  # the open one
+    entries[other].trigger()
+    assert started == [(other, "alice")] * 2
+
+
+def test_switching_annotator_shows_their_spans_and_status(
+    qtbot, window: MainWindow, store: Store, doc_id: int, monkeypatch
+):
+    store.add_span(doc_id, "alice", Span(*where("Russian"), "Actor"))
+    bobs = store.add_span(doc_id, "bob", Span(*where("jets"), "WeaponSystem"))
+    window.reader.show_message("")
+    window.show_document(doc_id)
+    monkeypatch.setattr(
+        main_window_module, "ask_annotator", lambda parent, current, names: names[-1]
+    )
+    window.annotator_action.trigger()  # the names offered: alice, bob
+    assert window.annotator == window.editor.annotator == "bob"
+    assert view_of(window).span_ids() == [bobs]
+    assert "Annotator: bob" in window.annotation_label.text()
+    key(qtbot, view_of(window), "Delete")  # nothing selected: nothing happens
+    assert [s.id for s in store.spans(doc_id, "bob")] == [bobs]
+
+
+def test_first_start_asks_who_annotates_and_remembers(monkeypatch, tmp_path, qtbot):
+    store = Store.open(str(tmp_path / "c.db"))
+    settings = QSettings(str(tmp_path / "app.ini"), QSettings.Format.IniFormat)
+    monkeypatch.setattr(app_module, "QSettings", lambda: settings)
+    asked: list[str] = []
+    monkeypatch.setattr(
+        app_module, "ask_annotator", lambda parent, default, names: asked.append(default) or "Dana"
+    )
+    windows: list[MainWindow] = []
+    monkeypatch.setattr(MainWindow, "show", lambda self: windows.append(self))
+    monkeypatch.setattr(QApplication, "exec", lambda *args: 0)
+    try:
+        assert app_module.run(store) == 0
+        assert asked == [main_window_module.login_name()]
+        assert windows[0].annotator == "Dana"
+        assert app_module.run(store) == 0  # the second start does not ask again
+        assert len(asked) == 1 and windows[1].annotator == "Dana"
+        assert app_module.run(store, annotator="Eve") == 0
+        assert windows[2].annotator == "Eve" and settings.value("annotator/name") == "Eve"
+    finally:
+        for w in windows:
+            w.deleteLater()
+        store.close()
