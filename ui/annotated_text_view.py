@@ -352,6 +352,7 @@ class AnnotatedTextView(QTextEdit):
             palette.color(palette.ColorRole.Base),
             self._caption_font(),
             self._selected,
+            geo.CAPTION_ROWS * geo.caption_height(self._caption_metrics()),
         )
 
     def edge_at(self, pos: QPoint) -> str | None:

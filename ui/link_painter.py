@@ -4,7 +4,8 @@ An arc leaves the top of its head span's first visible fragment, rises above the
 down with an arrow on its tail span; its caption (the relation type or role) sits at the top of
 the arc on a small plate. When one end is scrolled out of view, the arc runs to the viewport's
 top or bottom edge instead, so the annotator sees that the link goes on. The links of the
-selected span are drawn stronger, and the spans at their other ends get a dashed outline.
+selected span are drawn stronger and captioned (the others stay faint, so that the text stays
+readable), and the spans at their other ends get a dashed outline.
 """
 
 from __future__ import annotations
@@ -53,9 +54,11 @@ def paint_links(
     plate: QColor,
     font: QFont,
     selected: int | None,
+    lift: float = 0.0,
 ) -> None:
     """Paint the ``links`` that have at least one end in ``anchors`` (visible first fragments,
-    viewport coordinates); ``side(span)`` is -1 for a span above the view and 1 below it."""
+    viewport coordinates); ``side(span)`` is -1 for a span above the view and 1 below it. Arcs
+    meet a span ``lift`` above its fragment, over its caption."""
     metrics = QFontMetricsF(font)
     painter.setFont(font)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -67,15 +70,16 @@ def paint_links(
         pen = QPen(colour, 1.8 if strong else 1.0)
         if not strong:
             pen.setColor(_faded(colour))
-        start = _end_point(head, link.head, side, height)
-        end = _end_point(tail, link.tail, side, height)
+        start = _end_point(head, link.head, side, height, lift)
+        end = _end_point(tail, link.tail, side, height, lift)
         path, top = _arc(start, end)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(path)
         if tail is not None:
             _arrow(painter, path, pen.color())
-        _caption(painter, link.caption, top, metrics, pen.color(), plate, strong)
+        if strong:  # other arcs stay faint and unlabelled, so the text stays readable
+            _caption(painter, link.caption, top, metrics, pen.color(), plate)
     for span_id in linked_spans(links, selected):
         rect = anchors.get(span_id)
         if rect is not None:
@@ -88,16 +92,16 @@ def paint_links(
 
 def _faded(colour: QColor) -> QColor:
     faded = QColor(colour)
-    faded.setAlpha(150)
+    faded.setAlpha(110)
     return faded
 
 
 def _end_point(
-    rect: QRectF | None, span_id: int, side: Callable[[int], int], height: float
+    rect: QRectF | None, span_id: int, side: Callable[[int], int], height: float, lift: float
 ) -> QPointF:
-    """Where an arc meets a span: the top middle of its fragment, or the view's edge."""
+    """Where an arc meets a span: above the middle of its fragment, or the view's edge."""
     if rect is not None:
-        return QPointF(rect.center().x(), rect.top() - 1.0)
+        return QPointF(rect.center().x(), rect.top() - lift)
     return QPointF(math.nan, 0.0 if side(span_id) < 0 else height)
 
 
@@ -134,7 +138,6 @@ def _caption(
     metrics: QFontMetricsF,
     colour: QColor,
     plate: QColor,
-    strong: bool,
 ) -> None:
     width = metrics.horizontalAdvance(text) + 2 * PLATE_PADDING
     rect = QRectF(
@@ -143,10 +146,4 @@ def _caption(
     painter.setPen(QPen(colour, 1.0))
     painter.setBrush(plate)
     painter.drawRoundedRect(rect, 3.0, 3.0)
-    font = painter.font()
-    if strong:
-        bold = QFont(font)
-        bold.setBold(True)
-        painter.setFont(bold)
     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
-    painter.setFont(font)

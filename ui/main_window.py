@@ -31,10 +31,13 @@ from ui.appearance import Appearance
 from ui.article_reader import ArticleReader
 from ui.corpus_browser import CorpusBrowser
 from ui.find_bar import FindBar, find_actions, with_find_bar
+from ui.import_dialog import FileDropFilter, ImportController, choose_import_paths
+from ui.import_worker import ImportOutcome
 from ui.label_legend import LabelLegend
 from ui.link_editor import LinkEditor
 from ui.link_list import LinkList
 from ui.navigation import Navigator
+from ui.schema_editor import edit_schema
 from ui.session import (
     ask_annotator,
     open_in_new_window,
@@ -48,7 +51,10 @@ from ui.span_editor import SpanEditor
 
 APP_NAME = "News Annotator"
 # No-break spaces keep the command on one line when the message wraps.
-EMPTY_CORPUS_MESSAGE = "No articles yet — import some with: annotator\u00a0import\u00a0PATH"
+EMPTY_CORPUS_MESSAGE = (
+    "No articles yet — import some with File › Import Articles… (Ctrl+O), by dropping files "
+    "here, or with: annotator\u00a0import\u00a0PATH"
+)
 
 
 class MainWindow(QMainWindow):
@@ -136,6 +142,8 @@ class MainWindow(QMainWindow):
         self.navigator = Navigator(self)
         self.appearance = Appearance(self._settings, self)
         remember_corpus(self._settings, store.url)
+        self.importer = ImportController(store, self)
+        self.importer.sig_finished.connect(self._imported)
         self._create_actions()
         self.browser.sig_document_selected.connect(self.show_document)
         self.editor.sig_spans_changed.connect(self.update_annotation_status)
@@ -143,9 +151,22 @@ class MainWindow(QMainWindow):
         self.refresh()
         self._restore_settings()
         self.browser.document_view.setFocus()  # arrow keys move through the articles at once
+        # Last: it watches the children that take drops themselves, which exist by now.
+        self.drop_filter = FileDropFilter(self)
+        self.drop_filter.sig_paths_dropped.connect(self.importer.start)
 
     def _create_actions(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        self.import_action = QAction("&Import Articles…", self, shortcut=QKeySequence("Ctrl+O"))
+        self.import_action.setToolTip("Import articles from files (or drop files on the window)")
+        self.import_action.triggered.connect(lambda: self.importer.start(choose_import_paths(self)))
+        file_menu.addAction(self.import_action)
+        self.import_folder_action = QAction("Import &Folder…", self)
+        self.import_folder_action.triggered.connect(
+            lambda: self.importer.start(choose_import_paths(self, folder=True))
+        )
+        file_menu.addAction(self.import_folder_action)
+        file_menu.addSeparator()
         self.open_action = QAction("&Open Corpus…", self, shortcut=QKeySequence("Ctrl+Shift+O"))
         self.open_action.setToolTip("Open another corpus (a SQLite file) in a new window")
         self.open_action.triggered.connect(self.choose_corpus)
@@ -164,6 +185,13 @@ class MainWindow(QMainWindow):
         self.edit_menu = self.menuBar().addMenu("&Edit")
         self.edit_menu.addAction(self.editor.undo_action)
         self.edit_menu.addAction(self.editor.redo_action)
+        self.edit_menu.addSeparator()
+        self.schema_action = QAction("&Schema…", self)
+        self.schema_action.setToolTip(
+            "Add, rename, recolour or remove labels, relations and events"
+        )
+        self.schema_action.triggered.connect(self.open_schema_editor)
+        self.edit_menu.addAction(self.schema_action)
 
         view_menu = self.menuBar().addMenu("&View")
         self.find_action = QAction("&Find in Corpus", self, shortcut=QKeySequence("Ctrl+F"))
@@ -247,6 +275,21 @@ class MainWindow(QMainWindow):
         self.reader.show_spans(spans, self._label_colors)
         self._counted = (None, 0)  # opening is not an edit: the list's count stays
         self.editor.set_document(doc_id, spans)
+
+    def open_schema_editor(self) -> None:
+        """Edit the corpus's schema; after a saved change, show the new labels and spans."""
+        shown = self.reader.document_id()
+        if not edit_schema(self.store, self):
+            return
+        self.editor.undo_stack.clear()  # its commands hold the old label and type names
+        self.refresh()  # palette, hotkeys, link types, details forms, span counts
+        if shown is not None:
+            self.browser.select_document(shown)
+
+    def _imported(self, outcome: ImportOutcome) -> None:
+        """Show the articles an import added."""
+        if outcome.report.imported:
+            self.refresh()
 
     def show_span_details(self, span_id: int | None) -> None:
         """Show the span ``span_id`` (or none) in the details panel."""
@@ -359,7 +402,9 @@ class MainWindow(QMainWindow):
         self.reader.set_zoom(int(zoom) if str(zoom).lstrip("-").isdigit() else 0)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Remember the window's geometry and layout for next time."""
+        """Stop an import in progress (what it committed stays); remember the window's
+        geometry and layout for next time."""
+        self.importer.stop()
         self._settings.setValue("main_window/geometry", self.saveGeometry())
         self._settings.setValue("main_window/state", self.saveState())
         self._settings.setValue("main_window/splitter", self.splitter.saveState())

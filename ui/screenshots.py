@@ -245,6 +245,13 @@ def main(argv: list[str] | None = None) -> int:
         shoot("main-window-annotating.png")
         window.editor.sticky_action.setChecked(False)
         window.browser.select_document(ids["arabic"])
+        arabic_text = store.document(ids["arabic"]).text
+        attack = next(
+            s.id
+            for s in store.spans(ids["arabic"], "demo")
+            if s.span.start == arabic_text.index("غارة جوية")
+        )
+        window.editor.select_span(attack)  # its arcs captioned, its links in the panel
         shoot("main-window-arabic.png")
         QTest.keyClicks(window.browser.search_box, "air strike")
         QTest.keyClick(window.browser.search_box, Qt.Key.Key_Return)

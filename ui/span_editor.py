@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QMenu
 
@@ -96,6 +96,8 @@ class SpanEditor(QObject):
         legend.sig_label_requested.connect(self.apply_label)
         view.sig_span_clicked.connect(self.report_selection)
         view.sig_span_resized.connect(self.drag_boundary)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(self._context_menu)
         view.viewport().installEventFilter(self)  # a click beside the spans deselects silently
 
     def _view_action(self, text: str, *keys: str) -> QAction:
@@ -309,6 +311,16 @@ class SpanEditor(QObject):
         if event.type() == QEvent.Type.MouseButtonRelease:
             QTimer.singleShot(0, self, self.report_selection)  # once the view has handled it
         return super().eventFilter(watched, event)
+
+    def _context_menu(self, pos: QPoint) -> None:
+        """Right-click: select the span under the pointer (unless text is selected) and offer
+        the Annotate menu: labels, links, all occurrences, delete."""
+        if self.view.selected_range() is None:
+            span_id = self.view.span_at(pos)
+            if span_id is not None:
+                self.view.select_span(span_id)
+                self.report_selection()
+        self.menu.exec(self.view.viewport().mapToGlobal(pos))
 
     def _text_selected(self) -> None:
         if self.armed is not None and self.sticky_action.isChecked():

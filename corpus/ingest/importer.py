@@ -4,7 +4,8 @@ article atomically, so one bad file or record never costs the others.
 Articles are read ahead in small batches and written in one transaction per batch, each article
 in its own savepoint (a refused article rolls back alone). An article is reported only once its
 batch is committed, so whatever the report counts is on disk; a crash loses at most the batch in
-flight, never part of an article.
+flight, never part of an article. A cancel (the ``cancelled`` callable answering true) stops the
+import the same way, between batches: what was reported stays, nothing after it is written.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -170,11 +171,21 @@ def _read_all(
             yield str(item), InputError(str(item), f"cannot read: {exc.strerror or exc}")
 
 
-def _batches(items: Iterator[tuple[str, Document | InputError]]) -> Iterator[Batch]:
-    """``items`` in groups bounded by count, characters and reading time."""
+def _never() -> bool:
+    return False
+
+
+def _batches(
+    items: Iterator[tuple[str, Document | InputError]], cancelled: Callable[[], bool] = _never
+) -> Iterator[Batch]:
+    """``items`` in groups bounded by count, characters and reading time; once ``cancelled``
+    answers true, reading stops and the batch being read is dropped."""
     batch: Batch = []
     chars, started = 0, time.monotonic()
-    for item in items:
+    while not cancelled():
+        item = next(items, None)
+        if item is None:
+            break
         batch.append(item)
         if isinstance(item[1], Document):
             chars += len(item[1].text)
@@ -185,13 +196,13 @@ def _batches(items: Iterator[tuple[str, Document | InputError]]) -> Iterator[Bat
         ):
             yield batch
             batch, chars, started = [], 0, time.monotonic()
-    if batch:
+    if batch and not cancelled():
         yield batch
 
 
 def _with_fingerprints(
     batches: Iterator[Batch],
-) -> Iterator[tuple[Batch, list[Fingerprint | None]]]:
+) -> Generator[tuple[Batch, list[Fingerprint | None]], None, None]:
     """Each batch with its documents' fingerprints. Once an import proves large (a full first
     batch), a second process fingerprints the next batch while this one writes the current;
     should that process fail, the fingerprints are computed here instead."""
@@ -231,24 +242,36 @@ def import_paths(
     collection: str | None = None,
     options: IngestOptions | None = None,
     progress: Callable[[ImportEvent], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> ImportReport:
-    """Import every article under ``paths`` into ``store``; returns what happened to each."""
+    """Import every article under ``paths`` into ``store``; returns what happened to each.
+
+    ``cancelled`` is asked while reading and before each batch is written (from this thread);
+    once it answers true the import stops, keeping the batches already committed and reported.
+    """
     options = options or IngestOptions()
     report = ImportReport()
     collections = [collection] if collection else []
-    for batch, prints in _with_fingerprints(_batches(_read_all(paths, options))):
-        next_print = iter(prints)
-        with store.bulk():
-            events = [
-                ImportEvent("failed", _where(article), article.reason)
-                if isinstance(article, InputError)
-                else _add(store, article, where, collections, next(next_print))
-                for where, article in batch
-            ]
-        for event in events:
-            report.note(event)
-            if progress is not None:
-                progress(event)
+    stop = cancelled or _never
+    batches = _with_fingerprints(_batches(_read_all(paths, options), stop))
+    try:
+        for batch, prints in batches:
+            if stop():  # read ahead, but not to be written
+                break
+            next_print = iter(prints)
+            with store.bulk():
+                events = [
+                    ImportEvent("failed", _where(article), article.reason)
+                    if isinstance(article, InputError)
+                    else _add(store, article, where, collections, next(next_print))
+                    for where, article in batch
+                ]
+            for event in events:
+                report.note(event)
+                if progress is not None:
+                    progress(event)
+    finally:
+        batches.close()  # ends the fingerprinting process now, and with it the readers
     return report
 
 

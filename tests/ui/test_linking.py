@@ -224,7 +224,7 @@ def test_dragging_a_span_end_moves_it_to_a_word_boundary(qtbot, window, store, d
     rect = view.span_rects(jets)[0]
     grip = QPoint(int(rect.right()), int(rect.center().y()))
     assert view.edge_at(grip) == "end"
-    start, end = where("struck")
+    _start, end = where("struck")
     qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=grip)
     qtbot.mouseMove(view.viewport(), point_at(view, end - 2))
     qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=point_at(view, end - 2))
@@ -246,3 +246,34 @@ def test_a_locked_document_refuses_edits_with_a_message(qtbot, window, store, do
     assert russian in view.span_ids()
     assert messages[-1].startswith(f"Not saved: document {doc_id} is locked for alice")
     assert window.editor.undo_stack.count() == 0
+
+
+def test_right_click_on_a_span_offers_the_annotate_menu(qtbot, window, store, doc_id, monkeypatch):
+    russian = add(store, doc_id, "Russian", "Actor")
+    reshow(window, doc_id)
+    view = view_of(window)
+    qtbot.waitUntil(lambda: bool(view.span_rects(russian)))
+    offered: list[str] = []
+
+    def pick(_pos):
+        offered.extend(a.text() for a in window.editor.menu.actions() if a.text())
+        window.editor.label_actions["Location"].trigger()
+
+    monkeypatch.setattr(window.editor.menu, "exec", pick)
+    point = view.span_rects(russian)[0].center().toPoint()
+    view.customContextMenuRequested.emit(point)
+    assert "Label as Location" in offered and "&Link To…" in offered
+    assert [s.span.label for s in store.spans(doc_id, "alice")] == ["Location"]
+
+
+def test_shift_click_extends_the_selection_before_labelling(qtbot, window, store, doc_id):
+    view = view_of(window)
+    start, _ = where("Russian")
+    _, end = where("struck")
+    left = Qt.MouseButton.LeftButton
+    qtbot.mouseClick(view.viewport(), left, pos=point_at(view, start))
+    qtbot.mouseClick(view.viewport(), left, Qt.KeyboardModifier.ShiftModifier, point_at(view, end))
+    assert view.selected_range() == (start, end)
+    key(qtbot, view, "A")
+    [span] = store.spans(doc_id, "alice")
+    assert TEXT[span.span.start : span.span.end] == "Russian jets struck"

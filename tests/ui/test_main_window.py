@@ -172,7 +172,8 @@ def test_empty_corpus_shows_how_to_import(make_window):
     window = make_window()
     assert window.reader.message() == EMPTY_CORPUS_MESSAGE
     assert EMPTY_CORPUS_MESSAGE.replace("\u00a0", " ") == (
-        "No articles yet — import some with: annotator import PATH"
+        "No articles yet — import some with File › Import Articles… (Ctrl+O), by dropping "
+        "files here, or with: annotator import PATH"
     )
     assert window.reader.message_label.isVisible()
     assert window.reader.document_id() is None

@@ -4,14 +4,19 @@ each remembered in the settings."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
 from annotator.document import Span
+from annotator.schema import LabelSpec
+from corpus.schema_edits import SchemaRenames
 from corpus.store import Store
 from tests.ui.test_annotating import (  # noqa: F401  (fixtures used by name)
     doc_id,
+    drag,
     key,
     store,
     view_of,
@@ -22,6 +27,46 @@ from ui import app as app_module
 from ui import main_window as main_window_module
 from ui.main_window import MainWindow
 from ui.shortcut_help import ShortcutHelp, shortcut_rows
+
+
+def test_ctrl_o_imports_in_the_background_and_the_list_follows(
+    qtbot, window: MainWindow, store: Store, monkeypatch, tmp_path
+):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"a{n}.txt").write_text(f"Report {n}\n\nShelling hit village {n} at dawn.\n")
+    monkeypatch.setattr(main_window_module, "choose_import_paths", lambda parent: [str(folder)])
+    before = window.browser.document_model.total()
+    with qtbot.waitSignal(window.importer.sig_finished, timeout=30_000) as finished:
+        qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    assert finished.args[0].report.imported == 3
+    window.importer.summary_dialog.close()
+    assert window.browser.document_model.total() == before + 3
+    assert store.count_documents() == before + 3
+
+
+def test_a_label_added_in_the_schema_editor_gets_its_hotkey_at_once(
+    qtbot, window: MainWindow, store: Store, doc_id: int, monkeypatch
+):
+    def add_vehicle(shown_store: Store, parent) -> bool:
+        schema = shown_store.schema()
+        vehicle = LabelSpec("Vehicle", "#8c564b", "v")
+        shown_store.change_schema(
+            replace(schema, labels=(*schema.labels, vehicle)), SchemaRenames()
+        )
+        return True
+
+    monkeypatch.setattr(main_window_module, "edit_schema", add_vehicle)
+    window.schema_action.trigger()
+    assert "Vehicle" in window.editor.label_actions  # the palette and hotkeys follow
+    assert window.reader.document_id() == doc_id  # the same article stays on show
+    view = view_of(window)
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    drag(qtbot, view, *where("jets"))
+    key(qtbot, view, "V")
+    assert [s.span.label for s in store.spans(doc_id, "alice")] == ["Vehicle"]
 
 
 def test_f1_lists_every_shortcut_of_the_menus(qtbot, window: MainWindow, monkeypatch):
@@ -89,7 +134,9 @@ def test_the_theme_is_applied_and_remembered(qtbot, window: MainWindow, tmp_path
 def test_a_recent_corpus_opens_in_a_new_window(qtbot, window: MainWindow, monkeypatch, tmp_path):
     started: list[tuple[str, str]] = []
     monkeypatch.setattr(
-        main_window_module, "open_in_new_window", lambda url, who: started.append((url, who)) or True
+        main_window_module,
+        "open_in_new_window",
+        lambda url, who: started.append((url, who)) or True,
     )
     other = str(tmp_path / "other.db")
     window.open_corpus(other)
