@@ -1,4 +1,5 @@
-"""Filters over documents (collection, status, metadata) shared by listing and search."""
+"""Filters over documents (collection, status, metadata) shared by listing and search, and the
+orders a listing can take."""
 
 from __future__ import annotations
 
@@ -65,3 +66,33 @@ class DocumentFilter:
             return Document.id.in_(with_status)
         # A document nobody (or this annotator) has opened yet is new too.
         return Document.id.in_(with_status) | Document.id.not_in(sets)
+
+
+ORDER_KEYS = ("id", "title", "author", "published", "source")
+"""What a document listing can be ordered by: import order, or a metadata column."""
+
+
+@dataclass(frozen=True)
+class DocumentOrder:
+    """The order of a document listing: by ``key``, documents without a value last either way,
+    the id breaking ties so that paging neither skips nor repeats a document."""
+
+    key: str = "id"
+    descending: bool = False
+
+    def __post_init__(self) -> None:
+        if self.key not in ORDER_KEYS:
+            raise AnnotatorError(
+                f"cannot order documents by '{self.key}' (expected one of {', '.join(ORDER_KEYS)})"
+            )
+
+    @property
+    def column(self) -> pw.Field:
+        """The ordering column of :class:`Document`."""
+        field: pw.Field = getattr(Document, self.key)
+        return field
+
+    @property
+    def nullable(self) -> bool:
+        """Whether some documents may have no value to order by."""
+        return bool(self.column.null)

@@ -23,7 +23,7 @@ from corpus import dedup, search
 from corpus.annotations import AnnotationsMixin
 from corpus.document_edits import DocumentEditsMixin
 from corpus.document_writer import DocumentWriter
-from corpus.filters import DocumentFilter
+from corpus.filters import DocumentFilter, DocumentOrder
 from corpus.links import LinksMixin
 from corpus.migrations import ensure_schema
 from corpus.models import (
@@ -65,6 +65,7 @@ class DocumentSummary:
     near_duplicate_of: int | None
     collections: tuple[str, ...] = ()
     span_count: int = 0
+    status: str | None = None  # one annotator's, when the listing was asked for theirs
 
 
 def _holds_nul(value: Any) -> bool:
@@ -102,6 +103,72 @@ class _Bulk:
         """Documents of this transaction sharing a band with ``bands``, with their signatures."""
         ids = {doc_id for band in bands for doc_id in self._by_band.get(band, ())}
         return [(doc_id, self._signatures[doc_id]) for doc_id in sorted(ids)]
+
+
+def _summary_query() -> pw.ModelSelect:
+    """The columns of a :class:`DocumentSummary`, in :data:`_SUMMARY_FIELDS` order."""
+    return Document.select(
+        Document.id,
+        Document.title,
+        Document.source,
+        Document.author,
+        Document.published,
+        Document.language,
+        Document.imported_at,
+        pw.fn.LENGTH(Document.text).coerce(False).alias("length"),
+        Document.near_duplicate_of,
+    )
+
+
+def _ordered_rows(
+    query: pw.ModelSelect,
+    order: DocumentOrder,
+    after: DocumentSummary | None,
+    limit: int | None,
+    offset: int,
+) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``query`` in ``order``, past ``after``: at most ``limit`` from ``offset`` on.
+
+    Past ``after`` means after its (key, id) pair, compared as a row value so that an index on
+    the key serves. A key that may be missing is read in two parts, the documents with a value,
+    then those without by id, since one query sorting NULLs last would need an OR to resume
+    (measured on a million documents: a full index scan, 70 ms a page instead of 0.3 ms).
+    """
+    descending, column = order.descending, order.column
+    by_id = Document.id.desc() if descending else Document.id.asc()
+    value = None if after is None else getattr(after, order.key)
+    if order.key == "id":
+        parts = [query.order_by(by_id)]
+    elif order.nullable and not offset:
+        by_key = column.desc() if descending else column.asc()
+        parts = [
+            query.where(column.is_null(False)).order_by(by_key, by_id),
+            query.where(column.is_null()).order_by(by_id),
+        ]
+        if after is not None and value is None:
+            parts = parts[1:]  # it was among those without a value
+    else:
+        nulls = "LAST" if order.nullable else None
+        by_key = column.desc(nulls=nulls) if descending else column.asc(nulls=nulls)
+        parts = [query.order_by(by_key, by_id)]
+    if after is not None:
+        if order.key == "id" or value is None:
+            key, mark = Document.id, after.id
+        else:
+            key, mark = pw.Tuple(column, Document.id), pw.Tuple(value, after.id)
+        parts[0] = parts[0].where(key < mark if descending else key > mark)
+    remaining = limit
+    for part in parts:
+        if remaining is not None:
+            if remaining <= 0:
+                return
+            part = part.limit(remaining)
+        if offset:
+            part = part.offset(offset)  # one part only: see above
+        for row in part.tuples().iterator():
+            yield row
+            if remaining is not None:
+                remaining -= 1
 
 
 _SUMMARY_FIELDS = (
@@ -287,24 +354,41 @@ class Store(AnnotationsMixin, LinksMixin, DocumentEditsMixin, SchemaEditsMixin):
         return int(length)
 
     def documents(
-        self, flt: DocumentFilter | None = None, limit: int | None = None, offset: int = 0
+        self,
+        flt: DocumentFilter | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+        *,
+        order: DocumentOrder | None = None,
+        after: DocumentSummary | None = None,
+        annotator: str | None = None,
     ) -> Iterator[DocumentSummary]:
-        """Summaries of the documents that ``flt`` keeps, in id order, streamed."""
-        query = Document.select(
-            Document.id,
-            Document.title,
-            Document.source,
-            Document.author,
-            Document.published,
-            Document.language,
-            Document.imported_at,
-            pw.fn.LENGTH(Document.text).coerce(False).alias("length"),
-            Document.near_duplicate_of,
-        ).order_by(Document.id)
-        query = (flt or DocumentFilter()).apply(query)
-        if limit is not None:
-            query = query.limit(limit).offset(offset)
-        for chunk in _chunks(query.tuples().iterator(), 500):
+        """Summaries of the documents that ``flt`` keeps, streamed in ``order`` (by id if none).
+
+        ``after`` resumes the listing past that summary (keyset paging: as quick a million rows
+        in as at the start, where ``offset`` re-reads all it skips); ``annotator`` fills in each
+        summary's ``status`` with theirs.
+        """
+        if after is not None and offset:
+            raise ValueError("documents() takes either after or offset, not both")
+        query = (flt or DocumentFilter()).apply(_summary_query())
+        rows = _ordered_rows(query, order or DocumentOrder(), after, limit, offset)
+        return self._summaries(rows, annotator)
+
+    def summary(self, doc_id: int, annotator: str | None = None) -> DocumentSummary:
+        """The summary of the document ``doc_id`` (with ``annotator``'s status if given)."""
+        rows = _summary_query().where(Document.id == doc_id).tuples().iterator()
+        found = next(self._summaries(rows, annotator), None)
+        if found is None:
+            raise AnnotatorError(f"no document with id {doc_id}")
+        return found
+
+    def _summaries(
+        self, rows: Iterator[tuple[Any, ...]], annotator: str | None
+    ) -> Iterator[DocumentSummary]:
+        """Summaries of ``rows`` of :func:`_summary_query`, their collections and span counts (and
+        statuses) read in one query per chunk of rows."""
+        for chunk in _chunks(rows, 500):
             ids = [row[0] for row in chunk]
             collections = self._collections_of(ids)
             counts = dict(
@@ -314,16 +398,20 @@ class Store(AnnotationsMixin, LinksMixin, DocumentEditsMixin, SchemaEditsMixin):
                 .group_by(AnnotationSet.document)
                 .tuples()
             )
+            statuses = self.statuses_for(ids, annotator) if annotator is not None else {}
             for row in chunk:
                 yield DocumentSummary(
                     **dict(zip(_SUMMARY_FIELDS, row, strict=True)),
                     collections=tuple(collections.get(row[0], ())),
                     span_count=counts.get(row[0], 0),
+                    status=statuses.get(row[0]),
                 )
 
     def count_documents(self, flt: DocumentFilter | None = None) -> int:
         """How many documents ``flt`` keeps."""
-        return int((flt or DocumentFilter()).apply(Document.select()).count())
+        # COUNT(*) over the table itself: SQLite counts a bare table fast, not a subquery.
+        query = (flt or DocumentFilter()).apply(Document.select(pw.fn.COUNT(pw.SQL("*"))))
+        return int(query.scalar() or 0)
 
     def _collections_of(self, ids: list[int]) -> dict[int, list[str]]:
         result: dict[int, list[str]] = {}

@@ -73,6 +73,18 @@ class ArticleReader(QStackedWidget):
     def show_document(self, doc: Document) -> None:
         """Show ``doc``: its title, author · published · source, and its text."""
         self._document_id = doc.id
+        self.show_heading(doc)
+        self.text_view.set_document(doc.text)
+        # Each paragraph is ordered by its own direction, but every line is aligned left;
+        # align the whole text (and the heading) to the side its main script reads from.
+        rtl = is_mostly_rtl(doc.text or doc.title)
+        option = self.text_view.document().defaultTextOption()
+        option.setAlignment(_absolute(rtl))
+        self.text_view.document().setDefaultTextOption(option)
+        self.setCurrentIndex(1)
+
+    def show_heading(self, doc: Document) -> None:
+        """Show the title and the author · published · source line of ``doc``."""
         self.title_label.setText(doc.title or "(untitled)")
         heading_rtl = is_rtl(doc.title)
         parts = [part for part in (doc.author, doc.published, doc.source) if part]
@@ -81,16 +93,8 @@ class ArticleReader(QStackedWidget):
         mark = "\u200f" if heading_rtl else "\u200e"
         self.meta_label.setText(mark + " · ".join(f"\u2068{part}\u2069" for part in parts))
         self.meta_label.setVisible(bool(parts))
-        self.text_view.set_document(doc.text)
-        # Each paragraph is ordered by its own direction, but every line is aligned left;
-        # align the whole text (and the heading) to the side its main script reads from.
-        rtl = is_mostly_rtl(doc.text or doc.title)
-        option = self.text_view.document().defaultTextOption()
-        option.setAlignment(_absolute(rtl))
-        self.text_view.document().setDefaultTextOption(option)
         for label in (self.title_label, self.meta_label):
             label.setAlignment(_absolute(heading_rtl) | Qt.AlignmentFlag.AlignVCenter)
-        self.setCurrentIndex(1)
 
     def zoom(self) -> int:
         """How many points the reading font is above (or below) its usual size."""

@@ -8,7 +8,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from corpus.filters import DocumentFilter
+from annotator.errors import AnnotatorError
+from corpus.filters import DocumentFilter, DocumentOrder
 from corpus.store import DocumentSummary, Store
 
 DOCUMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -16,12 +17,22 @@ DOCUMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
-COLUMNS = ("Title", "Author", "Published", "Source", "Spans", "Collections")
-TITLE, AUTHOR, PUBLISHED, SOURCE, SPANS, COLLECTIONS = range(len(COLUMNS))
+COLUMNS = ("Title", "Author", "Published", "Source", "Status", "Spans", "Collections")
+TITLE, AUTHOR, PUBLISHED, SOURCE, STATUS, SPANS, COLLECTIONS = range(len(COLUMNS))
+
+SORT_KEYS = {TITLE: "title", AUTHOR: "author", PUBLISHED: "published", SOURCE: "source"}
+"""The columns the database sorts, by their :class:`DocumentOrder` keys. Status, spans and
+collections are looked up a page at a time; sorting by them would read the whole corpus."""
+
+
+def status_text(status: str) -> str:
+    """A status as the user reads it ("in progress" for ``in_progress``)."""
+    return status.replace("_", " ")
 
 
 class DocumentTableModel(QAbstractTableModel):
-    """Document summaries in id order, fetched from the store a page at a time as views scroll."""
+    """Document summaries fetched from the store a page at a time as views scroll, filtered and
+    sorted by the database; with an annotator, the Status column shows theirs."""
 
     PAGE_SIZE = 200
 
@@ -31,12 +42,18 @@ class DocumentTableModel(QAbstractTableModel):
         flt: DocumentFilter | None = None,
         page_size: int = PAGE_SIZE,
         parent: Any = None,
+        *,
+        annotator: str | None = None,
     ) -> None:
         super().__init__(parent)
         self._store = store
         self._filter = flt
+        self._order = DocumentOrder()
+        self._annotator = annotator
         self._page_size = page_size
         self._rows: list[DocumentSummary] = []
+        self._row_of: dict[int, int] = {}
+        self._after: DocumentSummary | None = None  # the last row fetched, as fetched
         self._total = 0
         self.reload()
 
@@ -46,11 +63,37 @@ class DocumentTableModel(QAbstractTableModel):
         """Forget the loaded rows and load the first page again (after the corpus changed)."""
         self.beginResetModel()
         self._total = self._store.count_documents(self._filter)
-        self._rows = self._page(0)
+        self._rows, self._row_of, self._after = [], {}, None
+        self._append(self._page())
         self.endResetModel()
 
-    def _page(self, offset: int) -> list[DocumentSummary]:
-        return list(self._store.documents(self._filter, limit=self._page_size, offset=offset))
+    def _page(self) -> list[DocumentSummary]:
+        """The rows of the next page past the last row fetched that are not loaded yet."""
+        while True:
+            batch = list(
+                self._store.documents(
+                    self._filter,
+                    limit=self._page_size,
+                    order=self._order,
+                    after=self._after,
+                    annotator=self._annotator,
+                )
+            )
+            if batch:
+                self._after = batch[-1]
+            # A document edited since it was loaded may come again further on in a sorted list.
+            fresh = [summary for summary in batch if summary.id not in self._row_of]
+            if len(batch) < self._page_size:
+                # Documents may have gone since the count; never promise rows that will not come.
+                self._total = len(self._rows) + len(fresh)
+                return fresh
+            if fresh:
+                return fresh
+
+    def _append(self, batch: list[DocumentSummary]) -> None:
+        for summary in batch:
+            self._row_of[summary.id] = len(self._rows)
+            self._rows.append(summary)
 
     def total(self) -> int:
         """How many documents the corpus holds for this model's filter, loaded or not."""
@@ -64,16 +107,45 @@ class DocumentTableModel(QAbstractTableModel):
         """Load the next page of rows."""
         if parent.isValid():
             return
-        batch = self._page(len(self._rows))
-        if len(batch) < self._page_size:
-            # Documents may have gone since the count; never promise rows that will not come.
-            self._total = len(self._rows) + len(batch)
+        batch = self._page()
         if not batch:
             return
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(batch) - 1)  # last row inclusive
-        self._rows.extend(batch)
+        self._append(batch)
         self.endInsertRows()
+
+    # -- filter and order ---------------------------------------------------------------------
+
+    def filter(self) -> DocumentFilter | None:
+        """The filter the rows pass."""
+        return self._filter
+
+    def set_filter(self, flt: DocumentFilter | None) -> None:
+        """Show the documents ``flt`` keeps (all for None), from the first page."""
+        self._filter = flt
+        self.reload()
+
+    def order(self) -> DocumentOrder:
+        """The order of the rows."""
+        return self._order
+
+    def sort_column(self) -> int:
+        """The column the rows are sorted by, or -1 for import order."""
+        return next((c for c, key in SORT_KEYS.items() if key == self._order.key), -1)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by ``column`` if the database can (see :data:`SORT_KEYS`); -1 for import order."""
+        if column != -1 and column not in SORT_KEYS:
+            return
+        descending = column != -1 and order == Qt.SortOrder.DescendingOrder
+        wanted = DocumentOrder(SORT_KEYS.get(column, "id"), descending)
+        if wanted == self._order:
+            return
+        self._order = wanted
+        self.reload()
+
+    # -- rows changed elsewhere ---------------------------------------------------------------
 
     def add_to_span_count(self, doc_id: int, delta: int) -> None:
         """Change the span count shown for ``doc_id`` by ``delta`` (after an edit elsewhere)."""
@@ -82,9 +154,39 @@ class DocumentTableModel(QAbstractTableModel):
             return
         summary = self._rows[row]
         count = max(0, summary.span_count + delta)
-        self._rows[row] = dataclasses.replace(summary, span_count=count)
-        index = self.index(row, SPANS)
-        self.dataChanged.emit(index, index)
+        self._replace(row, dataclasses.replace(summary, span_count=count), SPANS, SPANS)
+
+    def set_annotator(self, annotator: str | None) -> None:
+        """Show ``annotator``'s statuses from now on (loads the rows again)."""
+        self._annotator = annotator
+        self.reload()
+
+    def set_status_of(self, doc_id: int, status: str) -> None:
+        """Show ``status`` as the annotator's for ``doc_id`` (after they changed it elsewhere).
+
+        The row stays where it is, even if the status filter would now leave it out.
+        """
+        row = self.row_of(doc_id)
+        if row is None or self._rows[row].status == status:
+            return
+        self._replace(row, dataclasses.replace(self._rows[row], status=status), STATUS, STATUS)
+
+    def refresh_document(self, doc_id: int) -> bool:
+        """Read the row of ``doc_id`` again (after its metadata was edited); False if it is not
+        loaded or no longer exists. It stays in place until the next reload."""
+        row = self.row_of(doc_id)
+        if row is None:
+            return False
+        try:
+            summary = self._store.summary(doc_id, self._annotator)
+        except AnnotatorError:
+            return False
+        self._replace(row, summary, 0, len(COLUMNS) - 1)
+        return True
+
+    def _replace(self, row: int, summary: DocumentSummary, first: int, last: int) -> None:
+        self._rows[row] = summary
+        self.dataChanged.emit(self.index(row, first), self.index(row, last))
 
     # -- lookups ------------------------------------------------------------------------------
 
@@ -94,7 +196,7 @@ class DocumentTableModel(QAbstractTableModel):
 
     def row_of(self, doc_id: int) -> int | None:
         """The row showing the document ``doc_id``, if it is loaded."""
-        return next((i for i, s in enumerate(self._rows) if s.id == doc_id), None)
+        return self._row_of.get(doc_id)
 
     # -- QAbstractTableModel ------------------------------------------------------------------
 
@@ -128,7 +230,13 @@ class DocumentTableModel(QAbstractTableModel):
         orientation: Qt.Orientation,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
-        """Column names."""
+        """Column names; a date column sorts newest first on its first click."""
+        if (
+            role == Qt.ItemDataRole.InitialSortOrderRole
+            and orientation == Qt.Orientation.Horizontal
+            and section == PUBLISHED
+        ):
+            return Qt.SortOrder.DescendingOrder
         return column_name(COLUMNS, section, orientation, role)
 
 
@@ -150,6 +258,8 @@ def _cell(summary: DocumentSummary, column: int) -> str | int:
         return summary.published or ""
     if column == SOURCE:
         return summary.source or ""
+    if column == STATUS:
+        return status_text(summary.status) if summary.status is not None else ""
     if column == SPANS:
         return summary.span_count
     return ", ".join(summary.collections)

@@ -5,7 +5,6 @@ The annotating itself (selection to span, hotkeys, undo) lives in :mod:`ui.span_
 
 from __future__ import annotations
 
-import getpass
 import html
 from importlib.metadata import PackageNotFoundError, version
 
@@ -36,10 +35,12 @@ from ui.import_worker import ImportOutcome
 from ui.label_legend import LabelLegend
 from ui.link_editor import LinkEditor
 from ui.link_list import LinkList
+from ui.metadata_editor import edit_metadata
 from ui.navigation import Navigator
 from ui.schema_editor import edit_schema
 from ui.session import (
     ask_annotator,
+    login_name,
     open_in_new_window,
     recent_corpora,
     remember_annotator,
@@ -78,7 +79,7 @@ class MainWindow(QMainWindow):
         self._settings = settings if settings is not None else QSettings()
         self.setWindowTitle(f"{APP_NAME} — {redact(store.url)}")
 
-        self.browser = CorpusBrowser(store)
+        self.browser = CorpusBrowser(store, annotator=self.annotator)
         self.reader = ArticleReader()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.browser)
@@ -87,7 +88,7 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setStretchFactor(0, 1)  # both share a change in the window's width
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([620, 490])
+        self.splitter.setSizes([660, 450])
         self.setCentralWidget(self.splitter)
 
         self.legend = LabelLegend()
@@ -148,7 +149,7 @@ class MainWindow(QMainWindow):
         self.browser.sig_document_selected.connect(self.show_document)
         self.editor.sig_spans_changed.connect(self.update_annotation_status)
         self.editor.sig_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
-        self.refresh()
+        self.refresh(reload_list=False)  # the browser loaded its first page when it was made
         self._restore_settings()
         self.browser.document_view.setFocus()  # arrow keys move through the articles at once
         # Last: it watches the children that take drops themselves, which exist by now.
@@ -192,6 +193,12 @@ class MainWindow(QMainWindow):
         )
         self.schema_action.triggered.connect(self.open_schema_editor)
         self.edit_menu.addAction(self.schema_action)
+        self.properties_action = QAction(
+            "Document &Properties…", self, shortcut=QKeySequence("Alt+Return")
+        )
+        self.properties_action.setToolTip("Edit the title, author, date, source and collections")
+        self.properties_action.triggered.connect(self.edit_document_properties)
+        self.edit_menu.addAction(self.properties_action)
 
         view_menu = self.menuBar().addMenu("&View")
         self.find_action = QAction("&Find in Corpus", self, shortcut=QKeySequence("Ctrl+F"))
@@ -226,16 +233,18 @@ class MainWindow(QMainWindow):
 
     # -- content ------------------------------------------------------------------------------
 
-    def refresh(self) -> None:
-        """Load the corpus again: documents, schema, status bar; show the first article."""
-        self.browser.reload()
+    def refresh(self, reload_list: bool = True) -> None:
+        """Load the corpus again: documents (unless ``reload_list`` is False: the list was
+        loaded just now), schema, status bar; show the first article."""
+        if reload_list:
+            self.browser.reload()
         schema = self._schema()
         self.legend.set_schema(schema)
         self.editor.set_schema(schema)
         self.linker.set_schema(schema)
         self.details.set_schema(schema)
         self._label_colors = {label.name: label.color for label in schema.labels} if schema else {}
-        total = self.browser.document_model.total()
+        total = self.store.count_documents()  # the list's may be filtered
         location = redact(self.store.url)
         self.location_label.setText(location)
         self.location_label.setToolTip(location)
@@ -286,6 +295,19 @@ class MainWindow(QMainWindow):
         if shown is not None:
             self.browser.select_document(shown)
 
+    def edit_document_properties(self) -> None:
+        """Edit the title, author, date, source and collections of the document on show."""
+        doc_id = self.reader.document_id()
+        if doc_id is None:
+            return
+        try:
+            saved = edit_metadata(self.store, doc_id, self)
+            if saved:
+                self.browser.refresh_document(doc_id)
+                self.reader.show_heading(self.store.document(doc_id))
+        except AnnotatorError as exc:  # removed since it was opened
+            self.statusBar().showMessage(str(exc), 5000)
+
     def _imported(self, outcome: ImportOutcome) -> None:
         """Show the articles an import added."""
         if outcome.report.imported:
@@ -311,7 +333,9 @@ class MainWindow(QMainWindow):
         if doc_id is None:
             self.annotation_label.setText(f"Annotator: {self.annotator}")
             return
-        status = self.store.status(doc_id, self.annotator).replace("_", " ")
+        stored = self.store.status(doc_id, self.annotator)
+        self.browser.document_model.set_status_of(doc_id, stored)
+        status = stored.replace("_", " ")
         count = self.editor.span_count()
         if self._counted[0] == doc_id:  # an edit: the list's count follows without a reload
             self.browser.document_model.add_to_span_count(doc_id, count - self._counted[1])
@@ -349,6 +373,7 @@ class MainWindow(QMainWindow):
             return
         self.annotator = self.editor.annotator = name
         remember_annotator(self._settings, name)
+        self.browser.set_annotator(name)
         doc_id = self.reader.document_id()
         if doc_id is not None:
             self.reader.show_message("")  # show it again, as the new annotator's
@@ -410,14 +435,6 @@ class MainWindow(QMainWindow):
         self._settings.setValue("main_window/splitter", self.splitter.saveState())
         self._settings.sync()
         super().closeEvent(event)
-
-
-def login_name() -> str:
-    """The user's login name, the default annotator ("annotator" when the system has none)."""
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no USER/LOGNAME and no password entry (some containers)
-        return "annotator"
 
 
 def _version() -> str:

@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
+from corpus.filters import DocumentFilter
 from corpus.search import SearchHit
 from corpus.store import Store
 from ui.document_table_model import DOCUMENT_ID_ROLE, ModelIndex, column_name
@@ -23,14 +24,23 @@ class SearchResultsModel(QAbstractTableModel):
         super().__init__(parent)
         self._store = store
         self._query = ""
+        self._filter: DocumentFilter | None = None
         self._hits: list[SearchHit] = []
 
     def set_query(self, text: str) -> None:
         """Search the corpus for ``text`` (nothing for blank text) and show the hits."""
         self.beginResetModel()
         self._query = text
-        self._hits = self._store.search(text, limit=self.LIMIT) if text.strip() else []
+        self._hits = (
+            self._store.search(text, self._filter, limit=self.LIMIT) if text.strip() else []
+        )
         self.endResetModel()
+
+    def set_filter(self, flt: DocumentFilter | None) -> None:
+        """Keep only hits that ``flt`` keeps (all for None), searching again if need be."""
+        self._filter = flt
+        if self._query.strip():
+            self.set_query(self._query)
 
     def query(self) -> str:
         """The text last searched for."""

@@ -4,6 +4,7 @@ one process holds one corpus."""
 
 from __future__ import annotations
 
+import getpass
 import sys
 from collections.abc import Sequence
 
@@ -61,3 +62,11 @@ def ask_annotator(parent: QWidget | None, current: str, names: Sequence[str]) ->
     )
     name = name.strip()
     return name if ok and name else None
+
+
+def login_name() -> str:
+    """The user's login name, the default annotator ("annotator" when the system has none)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no USER/LOGNAME and no password entry (some containers)
+        return "annotator"

@@ -26,6 +26,17 @@ def upgraded(tmp_path):
     store.close()
 
 
+def test_a_new_sqlite_corpus_sorts_titles_through_an_index(tmp_path):
+    store = Store.open(str(tmp_path / "new.db"))
+    try:
+        plan = store.db.execute_sql(
+            "EXPLAIN QUERY PLAN SELECT id FROM document ORDER BY title, id LIMIT 200"
+        ).fetchall()
+        assert any("document_title_id" in str(step[-1]) for step in plan), plan
+    finally:
+        store.close()
+
+
 def test_frozen_v1_file_is_still_version_1():
     with sqlite3.connect(f"file:{FROZEN_V1}?mode=ro", uri=True) as conn:
         assert conn.execute(
@@ -36,7 +47,9 @@ def test_frozen_v1_file_is_still_version_1():
 def test_upgrade_keeps_every_document_annotation_and_schema(upgraded):
     store, _ = upgraded
     assert not store.created
-    assert schema_version(store.db) == LATEST == 2
+    assert schema_version(store.db) == LATEST == 3
+    indexes = {row[1] for row in store.db.execute_sql("PRAGMA index_list('document')")}
+    assert {"document_title_id", "document_author_id", "document_source_id"} <= indexes
     docs = list(store.documents())
     assert [d.title for d in docs] == ["Jets strike al-Bab", "Café owners in Zürich 😀"]
     assert store.document(2).text == "Café owners in Zürich 😀 said the protest was peaceful."
@@ -61,7 +74,7 @@ def test_upgrade_keeps_every_document_annotation_and_schema(upgraded):
 
 def test_upgrade_backs_up_the_old_file_first(upgraded):
     _, path = upgraded
-    backups = list(path.parent.glob("old.db.before-v2-*.bak"))
+    backups = list(path.parent.glob(f"old.db.before-v{LATEST}-*.bak"))
     assert len(backups) == 1
     with sqlite3.connect(backups[0]) as conn:
         assert conn.execute(
@@ -83,7 +96,7 @@ def test_reopening_an_upgraded_corpus_does_not_migrate_again(upgraded, tmp_path)
     close_bound_database()
     again = Store.open(str(path))
     assert schema_version(again.db) == LATEST
-    assert len(list(path.parent.glob("old.db.before-v2-*.bak"))) == 1
+    assert len(list(path.parent.glob(f"old.db.before-v{LATEST}-*.bak"))) == 1
     again.close()
 
 

@@ -190,3 +190,44 @@ def test_first_start_asks_who_annotates_and_remembers(monkeypatch, tmp_path, qtb
         for w in windows:
             w.deleteLater()
         store.close()
+
+
+def test_document_properties_update_the_heading_and_the_list(
+    qtbot, window: MainWindow, store: Store, doc_id: int, monkeypatch
+):
+    def retitle(shown_store: Store, shown: int, parent) -> bool:
+        shown_store.update_document(
+            shown,
+            title="Jets strike al-Bab again",
+            author="Desk",
+            published="2017-01-19",
+            source=None,
+        )
+        return True
+
+    monkeypatch.setattr(main_window_module, "edit_metadata", retitle)
+    window.properties_action.trigger()
+    assert window.reader.title_label.text() == "Jets strike al-Bab again"
+    assert "Desk" in window.reader.meta_label.text()
+    model = window.browser.document_model
+    row = model.row_of(doc_id)
+    assert row is not None
+    assert model.index(row, 0).data() == "Jets strike al-Bab again"
+    assert [hit.id for hit in store.search("again")] == [doc_id]
+
+
+def test_the_list_shows_the_status_the_annotator_reaches(
+    qtbot, window: MainWindow, store: Store, doc_id: int
+):
+    model = window.browser.document_model
+    row = model.row_of(doc_id)
+    status_column = next(
+        c
+        for c in range(model.columnCount())
+        if model.headerData(c, Qt.Orientation.Horizontal) == "Status"
+    )
+    assert model.index(row, status_column).data() == "new"
+    view = view_of(window)
+    drag(qtbot, view, *where("jets"))
+    key(qtbot, view, "W")
+    assert model.index(row, status_column).data() == "in progress"
