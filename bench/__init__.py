@@ -46,7 +46,7 @@ Benchmark = Callable[[Context], Result]
 REGISTRY: dict[str, Benchmark] = {}
 
 # The modules that hold benchmarks; importing one registers its benchmarks.
-MODULES = ("bench.corpus_import", "bench.text_view")
+MODULES = ("bench.corpus_import", "bench.text_view", "bench.browser", "bench.startup")
 
 
 def register(name: str) -> Callable[[Benchmark], Benchmark]:
