@@ -4,13 +4,45 @@ the choice is remembered (QSettings)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QSettings, Qt
-from PySide6.QtGui import QAction, QActionGroup, QGuiApplication
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtGui import QAction, QActionGroup, QColor, QGuiApplication, QPainter
+from PySide6.QtWidgets import QApplication, QMenu, QProxyStyle, QStyle, QStyleOption, QWidget
 
 from ui.palette import dark_palette
 
 THEMES = {"system": "Follow the &System", "light": "&Light", "dark": "&Dark"}
 SETTING = "appearance/theme"
+
+
+class VisibleIndicatorStyle(QProxyStyle):
+    """Fusion, with check box outlines that show on a dark palette (Fusion derives them from
+    the window colour, nearly the colour of the box itself there)."""
+
+    OUTLINED = (
+        QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+        QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck,
+    )
+
+    def __init__(self) -> None:
+        super().__init__("Fusion")
+
+    def drawPrimitive(
+        self,
+        element: QStyle.PrimitiveElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        """Draw as Fusion does, then outline check boxes when the palette is dark."""
+        super().drawPrimitive(element, option, painter, widget)
+        if (
+            element in self.OUTLINED
+            and option.palette.color(option.palette.ColorRole.Window).lightness() < 128
+        ):
+            painter.save()
+            painter.setPen(QColor("#9a9a9a"))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(option.rect.adjusted(1, 1, -2, -2), 2.0, 2.0)
+            painter.restore()
 
 
 class Appearance(QObject):
@@ -51,7 +83,8 @@ class Appearance(QObject):
         app = QApplication.instance()
         if not isinstance(app, QApplication):
             return
-        app.setStyle("Fusion")
+        if not isinstance(app.style(), VisibleIndicatorStyle):
+            app.setStyle(VisibleIndicatorStyle())
         app.setPalette(dark_palette() if self.is_dark() else app.style().standardPalette())
 
     def _system_changed(self, _scheme: Qt.ColorScheme) -> None:

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QCheckBox, QStyle, QStyleOptionButton
 
 from annotator.document import Span
 from annotator.schema import LabelSpec
@@ -25,7 +25,9 @@ from tests.ui.test_annotating import (  # noqa: F401  (fixtures used by name)
 )
 from ui import app as app_module
 from ui import main_window as main_window_module
+from ui.appearance import VisibleIndicatorStyle
 from ui.main_window import MainWindow
+from ui.palette import dark_palette
 from ui.shortcut_help import ShortcutHelp, shortcut_rows
 
 
@@ -231,3 +233,21 @@ def test_the_list_shows_the_status_the_annotator_reaches(
     drag(qtbot, view, *where("jets"))
     key(qtbot, view, "W")
     assert model.index(row, status_column).data() == "in progress"
+
+
+def test_check_boxes_show_on_the_dark_palette(qtbot):
+    box = QCheckBox("Sticky label")
+    style = VisibleIndicatorStyle()
+    box.setStyle(style)
+    box.setPalette(dark_palette())
+    qtbot.addWidget(box)
+    box.resize(140, 28)
+    image = box.grab().toImage()
+    option = QStyleOptionButton()
+    box.initStyleOption(option)
+    rect = style.subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, box)
+    left_edge = [
+        image.pixelColor(rect.left() + 1, y).lightness()
+        for y in range(rect.top() + 3, rect.bottom() - 3)
+    ]
+    assert max(left_edge) > 120  # the window is lightness 43: the outline stands out
