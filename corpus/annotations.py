@@ -192,6 +192,47 @@ class AnnotationsMixin:
                 f"the same {span.label} span ({span.start}..{span.end}) is there already"
             )
 
+    def _check_links_allow(self, span_id: int, label: str) -> None:
+        """Refuse a new label that the span's relations, events or roles do not allow."""
+        schema = self.schema()
+        head, tail = Span.alias(), Span.alias()
+        relations = (
+            Relation.select(Relation.type, Relation.head, head.label, tail.label)
+            .join(head, on=(Relation.head == head.id))
+            .switch(Relation)
+            .join(tail, on=(Relation.tail == tail.id))
+            .where((Relation.head == span_id) | (Relation.tail == span_id))
+        )
+        for kind, head_id, head_label, tail_label in relations.tuples():
+            ends = (label, tail_label) if head_id == span_id else (head_label, label)
+            spec = schema.relation(kind)
+            if spec is not None and not spec.allows(*ends):
+                raise AnnotatorError(
+                    f"a {label} cannot be in its '{kind}' link ({ends[0]} to {ends[1]}): "
+                    "remove the link first"
+                )
+        for kind in Event.select(Event.type).where(Event.trigger == span_id).scalars():
+            event = schema.event(kind)
+            if event is not None and event.trigger != label:
+                raise AnnotatorError(
+                    f"it triggers a {kind} event, which takes a {event.trigger}: "
+                    "remove the event first"
+                )
+        roles = (
+            EventRole.select(Event.type, EventRole.role)
+            .join(Event)
+            .where(EventRole.span == span_id)
+            .tuples()
+        )
+        for kind, role in roles:
+            owner = schema.event(kind)
+            role_spec = next((r for r in owner.roles if r.name == role), None) if owner else None
+            if role_spec is not None and not role_spec.allows(label):
+                raise AnnotatorError(
+                    f"a {label} cannot fill the '{role}' role of its {kind} event: "
+                    "remove the role first"
+                )
+
     def _check_span(self, length: int, span: dom.Span) -> None:
         if span.end > length:
             raise AnnotatorError(
@@ -216,34 +257,52 @@ class AnnotationsMixin:
                 attributes=dict(span.attributes),
                 note=span.note,
             )
-            started = pw.Case(
-                None,
-                [(AnnotationSet.status == dom.Status.NEW, dom.Status.IN_PROGRESS)],
-                AnnotationSet.status,
-            )
-            AnnotationSet.update(status=started, updated_at=utcnow()).where(
-                AnnotationSet.id == set_id
-            ).execute()
+            self._mark_started(set_id)
         return int(row.id)
+
+    def _mark_started(self, set_id: int) -> None:
+        """A new set is in progress once it holds a span."""
+        started = pw.Case(
+            None,
+            [(AnnotationSet.status == dom.Status.NEW, dom.Status.IN_PROGRESS)],
+            AnnotationSet.status,
+        )
+        AnnotationSet.update(status=started, updated_at=utcnow()).where(
+            AnnotationSet.id == set_id
+        ).execute()
 
     def add_spans(self, doc_id: int, annotator: str, spans: Sequence[dom.Span]) -> list[int]:
         """Store several spans in one transaction (all or none); returns their ids."""
+        length = self.document_length(doc_id)
+        for span in spans:
+            self._check_span(length, span)
         with self.db.atomic():
-            return [self.add_span(doc_id, annotator, span) for span in spans]
-
-    def delete_spans(self, span_ids: Sequence[int]) -> list[SpanState]:
-        """Delete several spans in one transaction; returns their states, to restore them."""
-        with self.db.atomic():
-            states = [self.span_state(span_id) for span_id in span_ids]
-            for span_id in span_ids:
-                self.delete_span(span_id)
-        return states
-
-    def restore_spans(self, states: Sequence[SpanState]) -> None:
-        """Put back several spans deleted before, in one transaction."""
-        with self.db.atomic():
-            for state in states:
-                self.restore_span(state)
+            set_id = self._set_id(doc_id, annotator)
+            self._check_writable(set_id)
+            taken = set(
+                Span.select(Span.start, Span.end, Span.label)
+                .where(Span.annotation_set == set_id)
+                .tuples()
+            )
+            ids = []
+            for span in spans:
+                if (span.start, span.end, span.label) in taken:
+                    raise AnnotatorError(
+                        f"the same {span.label} span ({span.start}..{span.end}) is there already"
+                    )
+                taken.add((span.start, span.end, span.label))
+                ids.append(
+                    Span.insert(
+                        annotation_set=set_id,
+                        start=span.start,
+                        end=span.end,
+                        label=span.label,
+                        attributes=dict(span.attributes),
+                        note=span.note,
+                    ).execute()
+                )
+            self._mark_started(set_id)
+        return [int(i) for i in ids]
 
     def update_span(self, span_id: int, span: dom.Span) -> None:
         """Replace the stored span's offsets, label, attributes and note; its id stays."""
@@ -261,6 +320,7 @@ class AnnotationsMixin:
         with self.db.atomic():
             self._check_writable(set_id)
             self._check_unique(set_id, span, span_id)
+            self._check_links_allow(span_id, span.label)
             Span.update(
                 start=span.start,
                 end=span.end,
@@ -278,114 +338,6 @@ class AnnotationsMixin:
             if set_id is not None:
                 self._check_writable(set_id)
             Span.delete().where(Span.id == span_id).execute()
-
-    def span_state(self, span_id: int) -> SpanState:
-        """The span ``span_id`` and what refers to it, read to undo its deletion later."""
-        with self.db.atomic():
-            row = (
-                Span.select(Span, AnnotationSet.document, Annotator.name)
-                .join(AnnotationSet)
-                .join(Annotator)
-                .where(Span.id == span_id)
-                .objects()
-                .first()
-            )
-            if row is None:
-                raise AnnotatorError(f"no span with id {span_id}")
-            relations = Relation.select(
-                Relation.id,
-                Relation.type,
-                Relation.head,
-                Relation.tail,
-                Relation.attributes,
-                Relation.created_at,
-            ).where((Relation.head == span_id) | (Relation.tail == span_id))
-            events = Event.select(
-                Event.id, Event.type, Event.trigger, Event.attributes, Event.created_at
-            ).where(Event.trigger == span_id)
-            event_rows = tuple(EventRow(*r) for r in events.order_by(Event.id).tuples())
-            roles = EventRole.select(
-                EventRole.id, EventRole.event, EventRole.role, EventRole.span
-            ).where(EventRole.event.in_([e.id for e in event_rows]) | (EventRole.span == span_id))
-            return SpanState(
-                id=span_id,
-                document=int(row.document),
-                annotator=str(row.name),
-                span=dom.Span(row.start, row.end, row.label, row.attributes or {}, row.note),
-                version=int(row.version),
-                created_at=row.created_at,
-                updated_at=row.updated_at,
-                relations=tuple(RelationRow(*r) for r in relations.order_by(Relation.id).tuples()),
-                events=event_rows,
-                roles=tuple(RoleRow(*r) for r in roles.order_by(EventRole.id).tuples()),
-            )
-
-    def restore_span(self, state: SpanState) -> None:
-        """Put back a span deleted since ``span_state`` read it, with its ids, in one transaction.
-
-        Relations and roles whose other span (or other event) has gone meanwhile stay deleted.
-        The ids were issued before, so a PostgreSQL sequence is already past them; on SQLite, a
-        span added meanwhile may have taken the highest deleted id, which is refused here.
-        """
-        try:
-            with self.db.atomic():
-                self._restore_span(state)
-        except pw.IntegrityError:
-            raise AnnotatorError(
-                f"span {state.id} cannot be restored: its id, or one of its relations' or "
-                "events', has been taken since"
-            ) from None
-
-    def _restore_span(self, state: SpanState) -> None:
-        set_id = self._set_id(state.document, state.annotator)
-        self._check_writable(set_id)
-        if Span.select().where(Span.id == state.id).exists():
-            raise AnnotatorError(f"span {state.id} exists already")
-        span = state.span
-        Span.insert(
-            id=state.id,
-            annotation_set=set_id,
-            start=span.start,
-            end=span.end,
-            label=span.label,
-            attributes=dict(span.attributes),
-            note=span.note,
-            version=state.version,
-            created_at=state.created_at,
-            updated_at=state.updated_at,
-        ).execute()
-        others = {s for r in state.relations for s in (r.head, r.tail)} | {
-            r.span for r in state.roles
-        }
-        alive = {state.id} | set(Span.select(Span.id).where(Span.id.in_(others)).scalars())
-        for r in state.relations:
-            if r.head in alive and r.tail in alive:
-                Relation.insert(
-                    id=r.id,
-                    annotation_set=set_id,
-                    type=r.type,
-                    head=r.head,
-                    tail=r.tail,
-                    attributes=dict(r.attributes),
-                    created_at=r.created_at,
-                ).execute()
-        for e in state.events:
-            Event.insert(
-                id=e.id,
-                annotation_set=set_id,
-                type=e.type,
-                trigger=e.trigger,
-                attributes=dict(e.attributes),
-                created_at=e.created_at,
-            ).execute()
-        events = {e.id for e in state.events} | set(
-            Event.select(Event.id).where(Event.id.in_([r.event for r in state.roles])).scalars()
-        )
-        for role in state.roles:
-            if role.span in alive and role.event in events:
-                EventRole.insert(
-                    id=role.id, event=role.event, role=role.role, span=role.span
-                ).execute()
 
     def spans(self, doc_id: int, annotator: str | None = None) -> list[StoredSpan]:
         """The document's spans (one annotator's, or everyone's), in text order."""

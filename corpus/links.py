@@ -9,7 +9,8 @@ with the same ids, for undo.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import peewee as pw
@@ -26,6 +27,17 @@ from corpus.annotations import (
     in_document,
 )
 from corpus.models import Annotator, Event, EventRole, Relation, Span
+
+
+@contextmanager
+def _restoring(what: str) -> Iterator[None]:
+    """Turn the database's refusal to put back a row into a one-line error."""
+    try:
+        yield
+    except pw.IntegrityError:
+        raise AnnotatorError(
+            f"{what} cannot be restored: its id has been taken since, or a span it links has gone"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -107,13 +119,16 @@ class LinksMixin:
         return row
 
     def restore_relation(self, row: RelationRow) -> None:
-        """Put back a relation deleted before, with its id."""
-        set_id = self._check_relation(dom.Relation(row.type, row.head, row.tail))
-        with self.db.atomic():
-            self._check_writable(set_id)
+        """Put back a relation deleted before, with its id (as it was: the schema's rules were
+        checked when it was made, and relabelling keeps them)."""
+        with _restoring(f"relation {row.id}"), self.db.atomic():
+            head_set = self._set_of_span(row.head)[0]
+            if self._set_of_span(row.tail)[0] != head_set:
+                raise AnnotatorError("a relation links spans of one annotator on one document")
+            self._check_writable(head_set)
             Relation.insert(
                 id=row.id,
-                annotation_set=set_id,
+                annotation_set=head_set,
                 type=row.type,
                 head=row.head,
                 tail=row.tail,
@@ -198,7 +213,7 @@ class LinksMixin:
         roles: dict[int, list[tuple[str, int]]] = {}
         role_query = (
             EventRole.select(EventRole.event, EventRole.role, EventRole.span)
-            .where(EventRole.event.in_([r[0] for r in rows]))
+            .where(EventRole.event.in_(in_document(Event.select(Event.id), doc_id, annotator)))
             .order_by(EventRole.id)
         )
         for event_id, role, span_id in role_query.tuples():
@@ -246,11 +261,14 @@ class LinksMixin:
 
     def restore_event_role(self, role: RoleRow) -> None:
         """Put back a role deleted before, with its id."""
-        with self.db.atomic():
+        with _restoring(f"event role {role.id}"), self.db.atomic():
             event = self._event_row(role.event)
             set_id = self._set_of_span(event.trigger)[0]
+            if self._set_of_span(role.span)[0] != set_id:
+                raise AnnotatorError(
+                    "an event's roles are filled by spans of the same annotator and document"
+                )
             self._check_writable(set_id)
-            self._check_role(self._event_spec(event.type), set_id, role.role, role.span)
             EventRole.insert(id=role.id, event=role.event, role=role.role, span=role.span).execute()
 
     def delete_event(self, event_id: int) -> tuple[EventRow, tuple[RoleRow, ...]]:
@@ -272,7 +290,7 @@ class LinksMixin:
 
     def restore_event(self, event: EventRow, roles: tuple[RoleRow, ...] = ()) -> None:
         """Put back an event deleted before, with its roles and ids."""
-        with self.db.atomic():
+        with _restoring(f"event {event.id}"), self.db.atomic():
             set_id = self._set_of_span(event.trigger)[0]
             self._check_writable(set_id)
             Event.insert(
@@ -323,9 +341,10 @@ class LinksMixin:
             annotator,
         )
         event_rows = tuple(EventRow(*r) for r in events.tuples())
+        event_ids = in_document(Event.select(Event.id), doc_id, annotator)
         roles = (
             EventRole.select(EventRole.id, EventRole.event, EventRole.role, EventRole.span)
-            .where(EventRole.event.in_([e.id for e in event_rows]))
+            .where(EventRole.event.in_(event_ids))
             .order_by(EventRole.id)
         )
         return Links(

@@ -38,6 +38,7 @@ from corpus.models import (
     Span,
 )
 from corpus.schema_edits import SchemaEditsMixin
+from corpus.span_undo import SpanUndoMixin
 
 
 @dataclass(frozen=True)
@@ -201,7 +202,7 @@ class Stats:
     schema_version: int | None = None
 
 
-class Store(AnnotationsMixin, LinksMixin, DocumentEditsMixin, SchemaEditsMixin):
+class Store(AnnotationsMixin, SpanUndoMixin, LinksMixin, DocumentEditsMixin, SchemaEditsMixin):
     """A corpus opened for reading and editing."""
 
     def __init__(self, db: pw.Database, url: str) -> None:

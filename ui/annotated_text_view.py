@@ -24,6 +24,7 @@ from PySide6.QtGui import (
     QTextBlockFormat,
     QTextCursor,
     QTextDocument,
+    QWheelEvent,
 )
 from PySide6.QtWidgets import QApplication, QTextEdit, QToolTip, QWidget
 
@@ -51,6 +52,9 @@ class AnnotatedTextView(QTextEdit):
     sig_span_resized = Signal(int, str, int)
     """A span's id, the edge dragged ("start" or "end") and where it was dropped (code point)."""
 
+    sig_zoom_requested = Signal(int)
+    """Steps to zoom the text by (Ctrl and the mouse wheel): positive larger, negative smaller."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setReadOnly(True)
@@ -66,6 +70,9 @@ class AnnotatedTextView(QTextEdit):
         self._links: list[DrawnLink] = []
         self._all_links = True
         self._dragged_edge: tuple[int, str] | None = None
+        self._edge_cursor = False  # the resize cursor is on show over a span's end
+        self._cursor_before = self.viewport().cursor()
+        self._linked: set[int] = set()  # spans that some link joins
 
     # -- content ------------------------------------------------------------------------------
 
@@ -143,6 +150,8 @@ class AnnotatedTextView(QTextEdit):
         if attributes:
             self._attributes[span_id] = attributes
         self._update_range(*self._index.add(span))
+        if span_id in self._linked:  # its arcs move with it
+            self.viewport().update()
 
     def remove_span(self, span_id: int) -> None:
         """Stop drawing the span ``span_id``, repainting only its blocks."""
@@ -196,6 +205,7 @@ class AnnotatedTextView(QTextEdit):
     def set_links(self, links: Iterable[DrawnLink]) -> None:
         """Draw these links between spans (relations and event roles) as arcs."""
         self._links = list(links)
+        self._linked = {end for link in self._links for end in (link.head, link.tail)}
         self.viewport().update()
 
     def links(self) -> list[DrawnLink]:
@@ -389,10 +399,14 @@ class AnnotatedTextView(QTextEdit):
         if event.modifiers() & Qt.KeyboardModifier.AltModifier:
             self._alt_selection = True
         pos = event.position().toPoint()
-        if self._dragged_edge is not None or self.edge_at(pos) is not None:
+        over_edge = self._dragged_edge is not None or self.edge_at(pos) is not None
+        if over_edge and not self._edge_cursor:
+            self._cursor_before = self.viewport().cursor()
             self.viewport().setCursor(Qt.CursorShape.SizeHorCursor)
-        else:
-            self.viewport().setCursor(Qt.CursorShape.IBeamCursor)
+            self._edge_cursor = True
+        elif not over_edge and self._edge_cursor:
+            self.viewport().setCursor(self._cursor_before)  # I-beam, or a link's cross
+            self._edge_cursor = False
         if self._dragged_edge is None:
             super().mouseMoveEvent(event)
 
@@ -412,9 +426,14 @@ class AnnotatedTextView(QTextEdit):
             self._alt_selection = True
         if self._dragged_edge is not None:
             (span_id, edge), self._dragged_edge = self._dragged_edge, None
-            self._press = None
-            position = self.cursorForPosition(event.position().toPoint()).position()
-            self.sig_span_resized.emit(span_id, edge, self._offsets.from_qt(position))
+            press, self._press = self._press, None
+            pos = event.position().toPoint()
+            moved = press is not None and (
+                (pos - press).manhattanLength() >= QApplication.startDragDistance()
+            )
+            if moved:  # a click on the end is no drag
+                position = self.cursorForPosition(pos).position()
+                self.sig_span_resized.emit(span_id, edge, self._offsets.from_qt(position))
             return
         super().mouseReleaseEvent(event)
         press, self._press = self._press, None
@@ -430,6 +449,16 @@ class AnnotatedTextView(QTextEdit):
         self.select_span(span_id)
         if span_id is not None:
             self.sig_span_clicked.emit(span_id)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        """Ctrl and the wheel zoom (through whoever owns the zoom), other wheels scroll."""
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            steps = event.angleDelta().y() // 120
+            if steps:
+                self.sig_zoom_requested.emit(steps)
+            event.accept()
+            return
+        super().wheelEvent(event)
 
     def viewportEvent(self, event: QEvent) -> bool:
         """Show what a span is on hover: its label, the text it covers and its attributes."""

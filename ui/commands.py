@@ -38,6 +38,12 @@ class SpanSink(Protocol):
     def links_changed(self) -> None:
         """Relations, events or roles of the document were added, removed or restored."""
 
+    def spans_stored(self, spans: list[tuple[int, Span]]) -> None:
+        """Several spans (id, span) were added or restored at once."""
+
+    def spans_removed(self, span_ids: list[int]) -> None:
+        """Several spans are gone at once."""
+
 
 def quote(text: str) -> str:
     """``text`` on one line and at most QUOTE_LIMIT characters, for a command's name."""

@@ -110,10 +110,14 @@ class _EventCommand(_PairCommand):
 
 
 class AddEventCommand(_EventCommand):
-    """Make a span the trigger of an event, its roles to follow: "Add Attack event 'struck'"."""
+    """Make a span the trigger of an event, with the roles given (more may follow): "Add
+    Attack event 'struck'", or ``text`` when one is given."""
 
-    def __init__(self, store: Store, sink: SpanSink, event: Event, trigger: str) -> None:
-        super().__init__(store, sink, f"Add {event.type} event '{quote(trigger)}'", event, None)
+    def __init__(
+        self, store: Store, sink: SpanSink, event: Event, trigger: str, text: str = ""
+    ) -> None:
+        text = text or f"Add {event.type} event '{quote(trigger)}'"
+        super().__init__(store, sink, text, event, None)
 
 
 class DeleteEventCommand(_EventCommand):
@@ -219,16 +223,14 @@ class AddSpansCommand(SpanCommand):
         if self._states:
             states = self._states
             if self._attempt(lambda: self.store.restore_spans(states)):
-                for state in states:
-                    self.sink.span_stored(state.id, state.span)
+                self.sink.spans_stored([(state.id, state.span) for state in states])
             return
 
         def add() -> None:
             self.span_ids = self.store.add_spans(self.doc_id, self.annotator, self.spans)
 
         if self._attempt(add):
-            for span_id, span in zip(self.span_ids, self.spans, strict=True):
-                self.sink.span_stored(span_id, span)
+            self.sink.spans_stored(list(zip(self.span_ids, self.spans, strict=True)))
 
     def undo(self) -> None:
         """Delete the spans, in one transaction, remembering them for redo."""
@@ -238,5 +240,4 @@ class AddSpansCommand(SpanCommand):
             self._states = self.store.delete_spans(ids)
 
         if self._attempt(delete):
-            for span_id in ids:
-                self.sink.span_removed(span_id)
+            self.sink.spans_removed(ids)

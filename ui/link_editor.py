@@ -20,6 +20,7 @@ from annotator.document import Event, Relation
 from annotator.schema import Schema
 from corpus.links import Links
 from corpus.store import Store
+from ui.commands import quote
 from ui.link_commands import (
     AddEventCommand,
     AddRelationCommand,
@@ -110,6 +111,8 @@ class LinkEditor(QObject):
     def _spans_changed(self) -> None:
         if self.editor.doc_id != self._doc_id:
             return  # another document: reload() follows
+        if self._pending is not None and self.editor.span(self._pending) is None:
+            self.cancel_linking()  # the span the link started from has gone
         # A deleted span takes its links with it (the store cascades): forget them too.
         alive = self.editor.span
         relations = tuple(r for r in self.links.relations if alive(r.head) and alive(r.tail))
@@ -223,6 +226,7 @@ class LinkEditor(QObject):
             menu.addAction(option.text)
         picked = menu.exec(QCursor.pos())
         actions = menu.actions()
+        menu.deleteLater()
         return options[actions.index(picked)] if picked in actions else None
 
     def link_options(self, first: int, second: int) -> list[LinkOption]:
@@ -232,8 +236,15 @@ class LinkEditor(QObject):
             return []
         spans = {first: a, second: b}
         options = []
+        linked = {(r.type, r.head, r.tail) for r in self.links.relations}
+        filled = {(r.event, r.role, r.span) for r in self.links.roles}
+        counts: dict[tuple[int, str], int] = {}
+        for r in self.links.roles:
+            counts[r.event, r.role] = counts.get((r.event, r.role), 0) + 1
         for spec in self._schema.relations:
             for head, tail in ((first, second), (second, first)):
+                if (spec.name, head, tail) in linked:
+                    continue  # there already
                 if spec.allows(spans[head][0].label, spans[tail][0].label):
                     text = f"'{spans[head][1]}' {spec.name} '{spans[tail][1]}'"
                     options.append(LinkOption(text, relation=Relation(spec.name, head, tail)))
@@ -248,6 +259,14 @@ class LinkEditor(QObject):
                     if not role.allows(spans[filler][0].label):
                         continue
                     for event_id in events or [None]:
+                        if event_id is not None and (
+                            (event_id, role.name, filler) in filled
+                            or (
+                                role.maximum is not None
+                                and counts.get((event_id, role.name), 0) >= role.maximum
+                            )
+                        ):
+                            continue  # filled already, or full
                         text = (
                             f"'{spans[trigger][1]}' {spec.name}: {role.name} '{spans[filler][1]}'"
                         )
@@ -276,27 +295,22 @@ class LinkEditor(QObject):
         trigger = self.editor.span(option.trigger)
         filler = self.editor.span(option.filler)
         trigger_text, filler_text = trigger[1] if trigger else "", filler[1] if filler else ""
-        event_id = option.event_id
-        stack.beginMacro(f"Set '{filler_text}' as {option.role} of '{trigger_text}'")
-        if event_id is None:
-            command = AddEventCommand(
-                self.store, self.editor, Event(option.event_type, option.trigger), trigger_text
+        if option.event_id is None:  # the event and its first role, in one transaction
+            event = Event(option.event_type, option.trigger, ((option.role, option.filler),))
+            text = f"Set '{quote(filler_text)}' as {option.role} of '{quote(trigger_text)}'"
+            stack.push(AddEventCommand(self.store, self.editor, event, trigger_text, text))
+            return
+        stack.push(
+            AddRoleCommand(
+                self.store,
+                self.editor,
+                option.event_id,
+                option.role,
+                option.filler,
+                filler_text,
+                trigger_text,
             )
-            stack.push(command)
-            event_id = command.event_id
-        if event_id is not None:
-            stack.push(
-                AddRoleCommand(
-                    self.store,
-                    self.editor,
-                    event_id,
-                    option.role,
-                    option.filler,
-                    filler_text,
-                    trigger_text,
-                )
-            )
-        stack.endMacro()
+        )
 
     def add_event(self) -> None:
         """Make the selected span the trigger of an event of a type its label triggers."""

@@ -40,7 +40,9 @@ from ui.navigation import Navigator
 from ui.schema_editor import edit_schema
 from ui.session import (
     ask_annotator,
+    corpus_location,
     login_name,
+    missing_corpus,
     open_in_new_window,
     recent_corpora,
     remember_annotator,
@@ -149,6 +151,7 @@ class MainWindow(QMainWindow):
         self.browser.sig_document_selected.connect(self.show_document)
         self.editor.sig_spans_changed.connect(self.update_annotation_status)
         self.editor.sig_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.reader.text_view.sig_zoom_requested.connect(self.zoom_by)
         self.refresh(reload_list=False)  # the browser loaded its first page when it was made
         self._restore_settings()
         self.browser.document_view.setFocus()  # arrow keys move through the articles at once
@@ -309,9 +312,15 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(str(exc), 5000)
 
     def _imported(self, outcome: ImportOutcome) -> None:
-        """Show the articles an import added."""
-        if outcome.report.imported:
-            self.refresh()
+        """List the articles an import added; the article on show (and its undo) stays."""
+        if not outcome.report.imported:
+            return
+        if self.reader.document_id() is None:
+            self.refresh()  # the corpus was empty: show the first article
+            return
+        self.browser.reload()
+        total = self.store.count_documents()
+        self.count_label.setText(f"{total} article{'' if total == 1 else 's'}")
 
     def show_span_details(self, span_id: int | None) -> None:
         """Show the span ``span_id`` (or none) in the details panel."""
@@ -371,6 +380,7 @@ class MainWindow(QMainWindow):
         """Annotate as ``name``: their spans, statuses and undo history from now on."""
         if name == self.annotator:
             return
+        self.linker.cancel_linking()
         self.annotator = self.editor.annotator = name
         remember_annotator(self._settings, name)
         self.browser.set_annotator(name)
@@ -391,8 +401,10 @@ class MainWindow(QMainWindow):
 
     def open_corpus(self, url: str) -> None:
         """Open the corpus ``url`` in a new window (one corpus per process)."""
-        if url == self.store.url:
+        if corpus_location(url) == corpus_location(self.store.url):
             self.statusBar().showMessage("That corpus is open in this window", 5000)
+        elif missing_corpus(url):
+            self.statusBar().showMessage(f"No corpus at {url}: it was moved or deleted", 8000)
         elif open_in_new_window(url, self.annotator):
             remember_corpus(self._settings, url)
             self.statusBar().showMessage(f"Opening {redact(url)} in a new window", 5000)
@@ -401,9 +413,10 @@ class MainWindow(QMainWindow):
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
+        here = corpus_location(self.store.url)
         for url in recent_corpora(self._settings):
-            action = self.recent_menu.addAction(redact(url))
-            action.setEnabled(url != self.store.url)
+            action = self.recent_menu.addAction(url)
+            action.setEnabled(url != here)
             action.triggered.connect(lambda _=False, u=url: self.open_corpus(u))
         if self.recent_menu.isEmpty():
             self.recent_menu.addAction("(none)").setEnabled(False)

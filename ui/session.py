@@ -7,9 +7,12 @@ from __future__ import annotations
 import getpass
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from PySide6.QtCore import QProcess, QSettings
 from PySide6.QtWidgets import QInputDialog, QWidget
+
+from corpus.db import is_postgres
 
 RECENT_SETTING = "corpora/recent"
 ANNOTATOR_SETTING = "annotator/name"
@@ -24,16 +27,35 @@ def recent_corpora(settings: QSettings) -> list[str]:
     return [str(v) for v in value or [] if v]
 
 
+def corpus_location(url: str) -> str:
+    """Where a corpus is, fit to keep and to pass on: a SQLite file's absolute path, or a
+    PostgreSQL URL without its password (libpq finds it in .pgpass or a service file)."""
+    if is_postgres(url):
+        scheme, rest = url.split("://", 1)
+        if "@" not in rest:
+            return url
+        creds, host = rest.rsplit("@", 1)
+        return f"{scheme}://{creds.split(':', 1)[0]}@{host}"
+    return str(Path(url).expanduser().resolve())
+
+
+def missing_corpus(url: str) -> bool:
+    """Whether ``url`` names a SQLite file that is not there (opening would create one)."""
+    return not is_postgres(url) and not Path(url).expanduser().exists()
+
+
 def remember_corpus(settings: QSettings, url: str) -> None:
-    """Put ``url`` first among the recent corpora."""
-    corpora = [url] + [c for c in recent_corpora(settings) if c != url]
+    """Put the corpus ``url`` first among the recent corpora (never with a password)."""
+    location = corpus_location(url)
+    corpora = [location] + [c for c in recent_corpora(settings) if c != location]
     settings.setValue(RECENT_SETTING, corpora[:RECENT_LIMIT])
 
 
 def open_in_new_window(url: str, annotator: str) -> bool:
     """Start the app on the corpus ``url`` in a process of its own; False if it did not start."""
+    location = corpus_location(url)
     started, _pid = QProcess.startDetached(
-        sys.executable, ["-m", "cli", "--db", url, "gui", "--annotator", annotator]
+        sys.executable, ["-m", "cli", "--db", location, "gui", "--annotator", annotator]
     )
     return bool(started)
 

@@ -25,6 +25,11 @@ MOUSE_GESTURES = [
     ("Reader", "Select a span (its details and links show on the right)", "Click"),
     ("Reader", "Move a selected span's start or end", "Drag its edge"),
     ("Reader", "End a link started with Link To…", "Click the other span"),
+    ("Reader", "Next / previous span", "Tab, Shift+Tab"),
+    ("Reader", "Zoom in or out", "Ctrl+Wheel"),
+    ("Reader", "Annotate menu for the span or selection", "Right-click"),
+    ("Links panel", "Remove the current link", "Delete"),
+    ("Links panel", "Select the span at the link's other end", "Double-click, Enter"),
 ]
 
 
@@ -94,5 +99,10 @@ def help_action(parent: QWidget, menu_bar: QMenuBar) -> QAction:
     """A Help › Keyboard Shortcuts action (F1) that shows the table."""
     action = QAction("&Keyboard Shortcuts", parent)
     action.setShortcut(QKeySequence("F1"))
-    action.triggered.connect(lambda: ShortcutHelp(menu_bar, parent).exec())
+    action.triggered.connect(lambda: _show(ShortcutHelp(menu_bar, parent)))
     return action
+
+
+def _show(dialog: ShortcutHelp) -> None:
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.exec()

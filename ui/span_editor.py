@@ -258,6 +258,8 @@ class SpanEditor(QObject):
         self._set_bounds(span_id, old, *bounds)
 
     def _set_bounds(self, span_id: int, old: Span, start: int, end: int) -> None:
+        if (start, end) == (old.start, old.end):
+            return  # nothing moved: no undo step
         new = Span(start, end, old.label, old.attributes, old.note)
         covered = self.view.text()[start:end]
         command = EditSpanCommand(self.store, self, span_id, old, new, covered, "bounds")
@@ -380,6 +382,22 @@ class SpanEditor(QObject):
         self._spans[span_id] = span
         self.view.add_span(span_id, span.start, span.end, span.label, span.attributes)
         self.view.select_span(span_id)
+        self.sig_spans_changed.emit()
+        self.report_selection()
+
+    def spans_stored(self, spans: list[tuple[int, Span]]) -> None:
+        """Show several spans added or restored at once, telling the others once."""
+        for span_id, span in spans:
+            self._spans[span_id] = span
+            self.view.add_span(span_id, span.start, span.end, span.label, span.attributes)
+        self.sig_spans_changed.emit()
+        self.report_selection()
+
+    def spans_removed(self, span_ids: list[int]) -> None:
+        """Stop showing several spans, telling the others once."""
+        for span_id in span_ids:
+            self._spans.pop(span_id, None)
+            self.view.remove_span(span_id)
         self.sig_spans_changed.emit()
         self.report_selection()
 

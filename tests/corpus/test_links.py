@@ -145,3 +145,33 @@ def test_a_reviewed_or_locked_document_refuses_every_change(
     store.add_span(doc_id, "bob", at("al-Bab", "Location"))  # bob's own set is open
     store.set_status(doc_id, "alice", Status.IN_PROGRESS)
     store.delete_span(jets)
+
+
+def test_a_restore_whose_id_was_taken_is_refused_in_one_line(store: Store, doc_id: int) -> None:
+    russian = store.add_span(doc_id, "alice", at("Russian", "Actor"))
+    jets = store.add_span(doc_id, "alice", at("jets", "WeaponSystem"))
+    town = store.add_span(doc_id, "alice", at("al-Bab", "Location"))
+    uses = store.add_relation(Relation("uses", russian, jets))
+    row = store.delete_relation(uses)
+    other = store.add_relation(Relation("located_at", jets, town))
+    if other != uses:
+        pytest.skip("this engine never reissues ids")
+    with pytest.raises(AnnotatorError, match=f"relation {uses} cannot be restored"):
+        store.restore_relation(row)
+
+
+def test_a_relabel_that_breaks_a_link_is_refused(store: Store, doc_id: int) -> None:
+    russian = store.add_span(doc_id, "alice", at("Russian", "Actor"))
+    jets = store.add_span(doc_id, "alice", at("jets", "WeaponSystem"))
+    struck = store.add_span(doc_id, "alice", at("struck", "Attack"))
+    store.add_relation(Relation("uses", russian, jets))
+    drone = store.add_span(doc_id, "alice", at("Wednesday", "WeaponSystem"))
+    store.add_event(Event("Attack", struck, (("instrument", drone),)))
+    with pytest.raises(AnnotatorError, match="'uses' link"):
+        store.update_span(russian, at("Russian", "Location"))
+    with pytest.raises(AnnotatorError, match="triggers a Attack event"):
+        store.update_span(struck, at("struck", "Actor"))
+    with pytest.raises(AnnotatorError, match="'instrument' role"):
+        store.update_span(drone, at("Wednesday", "Location"))
+    plain = at("Russian", "Actor")
+    store.update_span(russian, Span(plain.start, plain.end, "Actor", {"category": "state_force"}))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
 
-from annotator.document import Document, Relation, Span, Status
+from annotator.document import Document, Event, Relation, Span, Status
 from corpus.store import Store
 from tests.ui.test_annotating import (  # noqa: F401  (fixtures used by name)
     TEXT,
@@ -277,3 +277,52 @@ def test_shift_click_extends_the_selection_before_labelling(qtbot, window, store
     key(qtbot, view, "A")
     [span] = store.spans(doc_id, "alice")
     assert TEXT[span.span.start : span.span.end] == "Russian jets struck"
+
+
+def test_a_role_refused_by_the_store_leaves_no_empty_undo_step(
+    qtbot, window, store, doc_id, monkeypatch
+):
+    russian = add(store, doc_id, "Russian", "Actor")
+    struck = add(store, doc_id, "struck", "Attack")
+    store.set_status(doc_id, "alice", Status.REVIEWED)
+    reshow(window, doc_id)
+    monkeypatch.setattr(window.linker, "choose", lambda options: options[0])
+    link_by_hand(qtbot, window, struck, russian)
+    assert store.events(doc_id) == []
+    assert window.editor.undo_stack.count() == 0
+
+
+def test_a_role_filled_already_is_not_offered_again(qtbot, window, store, doc_id, monkeypatch):
+    russian = add(store, doc_id, "Russian", "Actor")
+    struck = add(store, doc_id, "struck", "Attack")
+    store.add_event(Event("Attack", struck, (("attacker", russian),)))
+    reshow(window, doc_id)
+    options = window.linker.link_options(struck, russian)
+    assert [o.role for o in options] == ["target"]
+
+
+def test_relabelling_a_linked_span_out_of_its_link_is_refused(qtbot, window, store, doc_id):
+    russian = add(store, doc_id, "Russian", "Actor")
+    jets = add(store, doc_id, "jets", "WeaponSystem")
+    store.add_relation(Relation("uses", russian, jets))
+    reshow(window, doc_id)
+    messages: list[str] = []
+    window.editor.sig_message.connect(messages.append)
+    click_span(qtbot, view_of(window), russian)
+    key(qtbot, view_of(window), "L")  # Location: 'uses' takes an Actor
+    assert [s.span.label for s in store.spans(doc_id, "alice")] == ["Actor", "WeaponSystem"]
+    assert "remove the link first" in messages[-1]
+    assert window.editor.undo_stack.count() == 0
+
+
+def test_a_click_on_a_span_end_is_not_a_drag(qtbot, window, store, doc_id):
+    jets = add(store, doc_id, "jets", "WeaponSystem")
+    reshow(window, doc_id)
+    view = view_of(window)
+    click_span(qtbot, view, jets)
+    rect = view.span_rects(jets)[0]
+    grip = QPoint(int(rect.right()), int(rect.center().y()))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=grip)
+    assert window.editor.undo_stack.count() == 0
+    [span] = store.spans(doc_id, "alice")
+    assert TEXT[span.span.start : span.span.end] == "jets"
