@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 from types import MappingProxyType
 from typing import Any
 
@@ -33,13 +34,19 @@ class Document:
 
 @dataclass(frozen=True, eq=True)
 class Span:
-    """A labelled stretch of a document's text: ``text[start:end]``, with attributes and a note."""
+    """A labelled stretch of a document's text: ``text[start:end]``, with attributes and a note.
+
+    A discontinuous span (brat's "5 7;9 10") also lists its ``fragments``, (start, end) pairs
+    in text order that neither overlap nor touch; ``start`` and ``end`` are then those of the
+    first and last fragment. A contiguous span has no fragments.
+    """
 
     start: int
     end: int
     label: str
     attributes: Mapping[str, AttributeValue] = field(default_factory=dict)
     note: str = ""
+    fragments: tuple[tuple[int, int], ...] = ()
 
     def __post_init__(self) -> None:
         if not 0 <= self.start < self.end:
@@ -47,26 +54,41 @@ class Span:
                 f"span offsets must satisfy 0 <= start < end, got {self.start}..{self.end}"
             )
         object.__setattr__(self, "attributes", _frozen(self.attributes))
+        if self.fragments:
+            pieces = tuple((int(a), int(b)) for a, b in self.fragments)
+            object.__setattr__(self, "fragments", pieces)
+            _check_fragments(self.start, self.end, pieces)
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.start, self.end, self.label, self.note, self.fragments)
 
     def __hash__(self) -> int:
-        return hash(
-            (self.start, self.end, self.label, tuple(sorted(self.attributes.items())), self.note)
-        )
+        return hash((*self._key(), tuple(sorted(self.attributes.items()))))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Span):
             return NotImplemented
-        return (self.start, self.end, self.label, dict(self.attributes), self.note) == (
-            other.start,
-            other.end,
-            other.label,
-            dict(other.attributes),
-            other.note,
-        )
+        return (*self._key(), dict(self.attributes)) == (*other._key(), dict(other.attributes))
+
+    def pieces(self) -> tuple[tuple[int, int], ...]:
+        """The (start, end) stretches the span covers: its fragments, or its one range."""
+        return self.fragments or ((self.start, self.end),)
 
     def covered_text(self, text: str) -> str:
-        """The slice of ``text`` this span selects."""
+        """The slice of ``text`` from the span's start to its end (gaps included)."""
         return text[self.start : self.end]
+
+
+def _check_fragments(start: int, end: int, fragments: tuple[tuple[int, int], ...]) -> None:
+    if len(fragments) < 2:
+        raise ValueError("a discontinuous span has at least two fragments")
+    if fragments[0][0] != start or fragments[-1][1] != end:
+        raise ValueError(
+            f"fragments {fragments} must start at the span's start {start} and end at its end {end}"
+        )
+    for (a, b), (c, d) in pairwise(fragments):
+        if not (a < b < c < d):
+            raise ValueError(f"fragments {fragments} must be in order, apart and not empty")
 
 
 @dataclass(frozen=True)

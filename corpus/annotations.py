@@ -249,14 +249,7 @@ class AnnotationsMixin:
             set_id = self._set_id(doc_id, annotator)
             self._check_writable(set_id)
             self._check_unique(set_id, span)
-            row = Span.create(
-                annotation_set=set_id,
-                start=span.start,
-                end=span.end,
-                label=span.label,
-                attributes=dict(span.attributes),
-                note=span.note,
-            )
+            row = Span.create(annotation_set=set_id, **span_columns(span))
             self._mark_started(set_id)
         return int(row.id)
 
@@ -291,16 +284,7 @@ class AnnotationsMixin:
                         f"the same {span.label} span ({span.start}..{span.end}) is there already"
                     )
                 taken.add((span.start, span.end, span.label))
-                ids.append(
-                    Span.insert(
-                        annotation_set=set_id,
-                        start=span.start,
-                        end=span.end,
-                        label=span.label,
-                        attributes=dict(span.attributes),
-                        note=span.note,
-                    ).execute()
-                )
+                ids.append(Span.insert(annotation_set=set_id, **span_columns(span)).execute())
             self._mark_started(set_id)
         return [int(i) for i in ids]
 
@@ -322,11 +306,7 @@ class AnnotationsMixin:
             self._check_unique(set_id, span, span_id)
             self._check_links_allow(span_id, span.label)
             Span.update(
-                start=span.start,
-                end=span.end,
-                label=span.label,
-                attributes=dict(span.attributes),
-                note=span.note,
+                **span_columns(span),
                 version=Span.version + 1,
                 updated_at=utcnow(),
             ).where(Span.id == span_id).execute()
@@ -349,6 +329,7 @@ class AnnotationsMixin:
             Span.label,
             Span.attributes,
             Span.note,
+            Span.fragments,
             Span.created_at,
             Span.updated_at,
         )
@@ -356,11 +337,34 @@ class AnnotationsMixin:
             Span.select(*fields).order_by(Span.start, Span.end, Span.id), doc_id, annotator
         )
         return [
-            StoredSpan(
-                span_id, name, dom.Span(start, end, label, attributes or {}, note), created, updated
-            )
-            for span_id, name, start, end, label, attributes, note, created, updated in query.tuples()
+            StoredSpan(span_id, name, domain_span(*values), created, updated)
+            for span_id, name, *values, created, updated in query.tuples()
         ]
+
+
+def span_columns(span: dom.Span) -> dict[str, Any]:
+    """The columns of a :class:`corpus.models.Span` row that hold ``span``."""
+    return {
+        "start": span.start,
+        "end": span.end,
+        "label": span.label,
+        "attributes": dict(span.attributes),
+        "note": span.note,
+        "fragments": [list(f) for f in span.fragments] or None,
+    }
+
+
+def domain_span(
+    start: int,
+    end: int,
+    label: str,
+    attributes: Mapping[str, Any] | None,
+    note: str,
+    fragments: list[list[int]] | None,
+) -> dom.Span:
+    """The span a row's columns hold."""
+    pieces = tuple((int(a), int(b)) for a, b in fragments or ())
+    return dom.Span(start, end, label, attributes or {}, note, pieces)
 
 
 def in_document(query: pw.ModelSelect, doc_id: int, annotator: str | None) -> pw.ModelSelect:

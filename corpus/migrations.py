@@ -19,7 +19,7 @@ from playhouse.migrate import SchemaMigrator, migrate
 from annotator.errors import AnnotatorError
 from corpus import search
 from corpus.dedup import fingerprint
-from corpus.models import ALL_MODELS, CorpusMeta, Document, DocumentBand
+from corpus.models import ALL_MODELS, CorpusMeta, Document, DocumentBand, Span
 
 VERSION_KEY = "schema_version"
 
@@ -68,8 +68,13 @@ def _to_v3(db: pw.Database) -> None:
     _sort_indexes(db)
 
 
+def _to_v4(db: pw.Database) -> None:
+    """Version 4: discontinuous spans keep their fragments."""
+    migrate(SchemaMigrator.from_database(db).add_column("span", "fragments", Span.fragments))
+
+
 # MIGRATIONS[n] turns a corpus at version n - 1 into version n.
-MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {2: _to_v2, 3: _to_v3}
+MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4}
 LATEST = max(MIGRATIONS)
 
 

@@ -100,6 +100,7 @@ class Span(BaseModel):
     label = pw.CharField(max_length=100, index=True)
     attributes = pw.JSONField(default=dict)
     note = pw.TextField(default="")
+    fragments = pw.JSONField(null=True)  # [[start, end], ...] of a discontinuous span
     version = pw.IntegerField(default=1)
     created_at = pw.DateTimeField(default=utcnow)
     updated_at = pw.DateTimeField(default=utcnow)

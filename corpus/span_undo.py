@@ -14,9 +14,15 @@ from typing import Any
 import peewee as pw
 from peewee import chunked
 
-from annotator import document as dom
 from annotator.errors import AnnotatorError
-from corpus.annotations import EventRow, RelationRow, RoleRow, SpanState
+from corpus.annotations import (
+    EventRow,
+    RelationRow,
+    RoleRow,
+    SpanState,
+    domain_span,
+    span_columns,
+)
 from corpus.models import AnnotationSet, Annotator, Event, EventRole, Relation, Span
 
 CHUNK = 300  # ids per IN list (SQLite allows 32,766 parameters; PostgreSQL more)
@@ -117,7 +123,9 @@ class SpanUndoMixin:
                 id=span_id,
                 document=int(row.document),
                 annotator=str(row.name),
-                span=dom.Span(row.start, row.end, row.label, row.attributes or {}, row.note),
+                span=domain_span(
+                    row.start, row.end, row.label, row.attributes, row.note, row.fragments
+                ),
                 version=int(row.version),
                 created_at=row.created_at,
                 updated_at=row.updated_at,
@@ -175,11 +183,7 @@ class SpanUndoMixin:
                     {
                         "id": s.id,
                         "annotation_set": set_of[s.id],
-                        "start": s.span.start,
-                        "end": s.span.end,
-                        "label": s.span.label,
-                        "attributes": dict(s.span.attributes),
-                        "note": s.span.note,
+                        **span_columns(s.span),
                         "version": s.version,
                         "created_at": s.created_at,
                         "updated_at": s.updated_at,

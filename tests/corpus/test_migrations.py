@@ -47,7 +47,7 @@ def test_frozen_v1_file_is_still_version_1():
 def test_upgrade_keeps_every_document_annotation_and_schema(upgraded):
     store, _ = upgraded
     assert not store.created
-    assert schema_version(store.db) == LATEST == 3
+    assert schema_version(store.db) == LATEST == 4
     indexes = {row[1] for row in store.db.execute_sql("PRAGMA index_list('document')")}
     assert {"document_title_id", "document_author_id", "document_source_id"} <= indexes
     docs = list(store.documents())
