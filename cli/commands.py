@@ -69,6 +69,12 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    if args.format:
+        from cli.exchange_commands import cmd_import_annotations  # it imports this module
+
+        return cmd_import_annotations(args)
+    if args.annotator or args.extend_schema:
+        raise AnnotatorError("--annotator and --extend-schema go with --format (annotations)")
     fields = {}
     for item in args.field or []:
         name, sep, key = item.partition("=")

@@ -13,9 +13,11 @@ from typing import NoReturn
 import peewee
 import platformdirs
 
+from annotator import formats
 from annotator.document import Status
 from annotator.errors import AnnotatorError
-from cli import commands
+from annotator.formats.flat import POLICIES
+from cli import commands, exchange_commands
 from corpus.db import APP_NAME
 
 EXAMPLES = """\
@@ -59,6 +61,20 @@ def _filters(p: argparse.ArgumentParser, search: bool = False) -> None:
             metavar="KEY=VALUE",
             help="metadata field equals value (repeatable)",
         )
+
+
+def _format_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--scheme",
+        choices=["iob1", "bio", "bioes", "bilou"],
+        help="tagging scheme of token formats (conll, hf; export default bio)",
+    )
+    p.add_argument(
+        "--offsets",
+        choices=["codepoints", "utf16"],
+        default="codepoints",
+        help="how jsonl (doccano) offsets count (doccano's browser: utf16)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -111,6 +127,43 @@ def build_parser() -> argparse.ArgumentParser:
         help="take a document field from this record key in JSON/CSV (e.g. text=body)",
     )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument(
+        "--format",
+        choices=formats.names(),
+        help="import annotations in this format (documents come with them) instead of articles",
+    )
+    p.add_argument(
+        "--annotator", metavar="NAME", help="with --format: store the annotations as NAME's"
+    )
+    p.add_argument(
+        "--extend-schema",
+        action="store_true",
+        help="with --format: add the labels, attributes and types the schema lacks",
+    )
+    _format_options(p)
+
+    p = command(
+        "export",
+        exchange_commands.cmd_export,
+        "export annotations: " + ", ".join(formats.names()),
+    )
+    p.add_argument("--format", required=True, choices=formats.names(), help="the format")
+    p.add_argument("--out", required=True, metavar="PATH", help="the file (or folder) to write")
+    _filters(p)
+    p.add_argument(
+        "--split",
+        metavar="TRAIN,DEV,TEST",
+        help="write train/dev/test parts into the folder --out, by document (e.g. 80,10,10)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="the split's seed (default 0)")
+    p.add_argument(
+        "--policy",
+        choices=sorted(POLICIES),
+        default="longest",
+        help="which of overlapping spans flat formats keep (default longest)",
+    )
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    _format_options(p)
 
     p = command("list", commands.cmd_list, "list documents")
     _filters(p)

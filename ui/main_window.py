@@ -29,6 +29,8 @@ from corpus.store import Store
 from ui.appearance import Appearance
 from ui.article_reader import ArticleReader
 from ui.corpus_browser import CorpusBrowser
+from ui.exchange_dialogs import ExchangeController, ExportDialog, ImportAnnotationsDialog
+from ui.exchange_worker import ExchangeOutcome
 from ui.find_bar import FindBar, find_actions, with_find_bar
 from ui.import_dialog import FileDropFilter, ImportController, choose_import_paths
 from ui.import_worker import ImportOutcome
@@ -147,6 +149,8 @@ class MainWindow(QMainWindow):
         remember_corpus(self._settings, store.url)
         self.importer = ImportController(store, self)
         self.importer.sig_finished.connect(self._imported)
+        self.exchange = ExchangeController(store, self)
+        self.exchange.sig_finished.connect(self._exchanged)
         self._create_actions()
         self.browser.sig_document_selected.connect(self.show_document)
         self.editor.sig_spans_changed.connect(self.update_annotation_status)
@@ -170,6 +174,16 @@ class MainWindow(QMainWindow):
             lambda: self.importer.start(choose_import_paths(self, folder=True))
         )
         file_menu.addAction(self.import_folder_action)
+        self.import_annotations_action = QAction("Import &Annotations…", self)
+        self.import_annotations_action.setToolTip(
+            "Import annotations from brat, CoNLL, doccano, Label Studio, XMI, TSV, W3C, spaCy…"
+        )
+        self.import_annotations_action.triggered.connect(self.import_annotations)
+        file_menu.addAction(self.import_annotations_action)
+        self.export_action = QAction("&Export…", self, shortcut=QKeySequence("Ctrl+Shift+E"))
+        self.export_action.setToolTip("Export annotations in a standard format")
+        self.export_action.triggered.connect(self.export)
+        file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         self.open_action = QAction("&Open Corpus…", self, shortcut=QKeySequence("Ctrl+Shift+O"))
         self.open_action.setToolTip("Open another corpus (a SQLite file) in a new window")
@@ -311,6 +325,28 @@ class MainWindow(QMainWindow):
         except AnnotatorError as exc:  # removed since it was opened
             self.statusBar().showMessage(str(exc), 5000)
 
+    def export(self) -> None:
+        """Ask what to export, then export it in the background."""
+        request = ExportDialog.ask(self.store, self)
+        if request is not None:
+            self.exchange.export(request)
+
+    def import_annotations(self) -> None:
+        """Ask what annotations to import, then import them in the background."""
+        job = ImportAnnotationsDialog.ask(self.annotator, self)
+        if job is not None:
+            self.exchange.import_annotations(*job)
+
+    def _exchanged(self, outcome: ExchangeOutcome) -> None:
+        """After an import: list new documents and show the annotations that came in."""
+        if not outcome.report.documents or self.exchange.last_was_export:
+            return
+        doc_id = self.reader.document_id()
+        self.refresh()
+        if doc_id is not None and self.browser.select_document(doc_id):
+            self.reader.show_message("")
+            self.show_document(doc_id)
+
     def _imported(self, outcome: ImportOutcome) -> None:
         """List the articles an import added; the article on show (and its undo) stays."""
         if not outcome.report.imported:
@@ -443,6 +479,7 @@ class MainWindow(QMainWindow):
         """Stop an import in progress (what it committed stays); remember the window's
         geometry and layout for next time."""
         self.importer.stop()
+        self.exchange.wait()
         self._settings.setValue("main_window/geometry", self.saveGeometry())
         self._settings.setValue("main_window/state", self.saveState())
         self._settings.setValue("main_window/splitter", self.splitter.saveState())

@@ -1,0 +1,72 @@
+"""The export command and ``import --format``: annotations through the exchange formats, with
+a progress bar on stderr and the report of what a format could not carry."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from annotator.formats.model import ExportOptions, ImportOptions, Report
+from annotator.formats.split import parse_ratios
+from cli.commands import document_filter, open_store
+from cli.output import emit_json
+from corpus.exchange import ExportRequest, export_corpus, import_annotations
+
+
+def _print_report(report: Report, as_json: bool, verb: str) -> None:
+    if as_json:
+        emit_json(
+            {
+                "documents": report.documents,
+                "spans": report.spans,
+                "not_carried": dict(sorted(report.lost.items())),
+                "notes": report.notes,
+                "refused": [str(e) for e in report.errors],
+            }
+        )
+        return
+    print(f"{verb} {report.documents} document(s), {report.spans} span(s)")
+    for line in report.lines()[1:]:
+        print(f"  {line}", file=sys.stderr)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    options = ExportOptions(scheme=args.scheme or "bio", offsets=args.offsets, policy=args.policy)
+    request = ExportRequest(
+        format=args.format,
+        out=Path(args.out),
+        filter=document_filter(args),
+        annotator=args.annotator,
+        options=options,
+        split=parse_ratios(args.split) if args.split else None,
+        seed=args.seed,
+    )
+    with tqdm(unit=" docs", file=sys.stderr, leave=False, disable=None) as bar:
+        report = export_corpus(store, request, lambda done: bar.update(done - bar.n))
+    _print_report(report, args.json, "exported")
+    return 1 if report.errors else 0
+
+
+def cmd_import_annotations(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    options = ImportOptions(
+        offsets=args.offsets,
+        scheme=args.scheme,
+        max_bytes=int(args.max_size * 1024 * 1024),
+    )
+    with tqdm(unit=" docs", file=sys.stderr, leave=False, disable=None) as bar:
+        report = import_annotations(
+            store,
+            args.format,
+            [Path(p) for p in args.paths],
+            annotator=args.annotator,
+            extend_schema=args.extend_schema,
+            options=options,
+            progress=lambda done: bar.update(done - bar.n),
+        )
+    _print_report(report, args.json, "imported")
+    return 1 if report.errors else 0

@@ -1,0 +1,373 @@
+"""Exporting a corpus's annotations through a format, and importing annotations made elsewhere.
+
+Export reads the store one document at a time (one annotator's set each, or every annotator's)
+and streams :class:`AnnotatedDocument` values to the format's writer, split into train, dev and
+test parts when asked. Import streams the format's documents in, applies the corpus text rule
+(offsets moved with the text), finds or adds each document, checks labels and attributes
+against the schema (extending it when asked), and stores each document's annotations in one
+transaction; a refused annotation is reported and the rest kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from annotator import document as dom
+from annotator import formats
+from annotator.errors import AnnotatorError, InputError
+from annotator.formats.model import (
+    AnnotatedDocument,
+    ExportOptions,
+    Format,
+    ImportOptions,
+    Report,
+    normalized,
+)
+from annotator.formats.split import PART_NAMES, part_of
+from annotator.schema import (
+    ANY,
+    AttributeSpec,
+    AttributeType,
+    EventSpec,
+    LabelSpec,
+    RelationSpec,
+    RoleSpec,
+    Schema,
+)
+from corpus.filters import DocumentFilter
+from corpus.store import Store
+
+IMPORTED_ANNOTATOR = "imported"
+"""Whose annotations an import stores when neither the user nor the file names anyone."""
+
+PALETTE = ("#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#aec7e8", "#ffbb78")
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class Cancelled(AnnotatorError):
+    """The user stopped the export or import; what was done so far stays."""
+
+
+Progress = Callable[[int], None]
+"""Told how many documents are done so far."""
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What to export: the format, where to, which documents and whose annotations, how."""
+
+    format: str
+    out: Path
+    filter: DocumentFilter | None = None
+    annotator: str | None = None  # None: every annotator's set (and unannotated documents)
+    options: ExportOptions = field(default_factory=ExportOptions)
+    split: tuple[int, ...] | None = None
+    seed: int = 0
+
+
+def _format(name: str, needs: str) -> Format:
+    fmt = formats.get(name)
+    if (needs == "write" and fmt.write is None) or (needs == "read" and fmt.read is None):
+        raise AnnotatorError(
+            f"the {name} format cannot be {'written' if needs == 'write' else 'read'}"
+        )
+    return fmt
+
+
+def _safe(text: str) -> str:
+    return _SAFE.sub("_", text).strip("_") or "x"
+
+
+def annotated_documents(
+    store: Store, flt: DocumentFilter | None = None, annotator: str | None = None
+) -> Iterator[AnnotatedDocument]:
+    """The corpus's documents with their annotations, streamed in id order: ``annotator``'s
+    set of each, or every annotator's set (a document nobody annotated comes once, bare)."""
+    for summary in store.documents(flt):
+        doc = store.document(summary.id)
+        who: list[str | None] = [annotator] if annotator else [*sorted(store.statuses(summary.id))]
+        who = who or [None]
+        for name in who:
+            yield _annotated(store, doc, summary.id, name, several=len(who) > 1)
+
+
+def _annotated(
+    store: Store, doc: dom.Document, doc_id: int, annotator: str | None, several: bool
+) -> AnnotatedDocument:
+    label = f"{doc_id}.{_safe(annotator)}" if several and annotator else str(doc_id)
+    if annotator is None:
+        return AnnotatedDocument(doc, label)
+    stored = store.spans(doc_id, annotator)
+    index = {s.id: i for i, s in enumerate(stored)}
+    links = store.links(doc_id, annotator)
+    relations = tuple(
+        dom.Relation(r.type, index[r.head], index[r.tail])
+        for r in links.relations
+        if r.head in index and r.tail in index
+    )
+    roles: dict[int, list[tuple[str, int]]] = {}
+    for role in links.roles:
+        if role.span in index:
+            roles.setdefault(role.event, []).append((role.role, index[role.span]))
+    events = tuple(
+        dom.Event(e.type, index[e.trigger], tuple(roles.get(e.id, ())))
+        for e in links.events
+        if e.trigger in index
+    )
+    return AnnotatedDocument(
+        doc,
+        label,
+        tuple(s.span for s in stored),
+        relations,
+        events,
+        annotator,
+        store.status(doc_id, annotator),
+    )
+
+
+def _watched(
+    docs: Iterator[AnnotatedDocument],
+    progress: Progress | None,
+    cancelled: Callable[[], bool] | None,
+    count: list[int],
+) -> Iterator[AnnotatedDocument]:
+    for doc in docs:
+        if cancelled is not None and cancelled():
+            raise Cancelled("cancelled")
+        yield doc
+        count[0] += 1
+        if progress is not None:
+            progress(count[0])
+
+
+def export_corpus(
+    store: Store,
+    request: ExportRequest,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Report:
+    """Write the documents ``request`` selects through its format; returns the report."""
+    fmt = _format(request.format, "write")
+    assert fmt.write is not None
+    options = request.options
+    if options.schema is None and store.has_schema():
+        options = replace(options, schema=store.schema())
+    report = Report()
+    count = [0]
+    parts: list[tuple[str | None, Path]]
+    if request.split is None:
+        parts = [(None, request.out)]
+    else:
+        request.out.mkdir(parents=True, exist_ok=True)
+        names = PART_NAMES[: len(request.split)]
+        parts = [(name, request.out / f"{name}{fmt.suffix}") for name in names]
+    try:
+        for part, out in parts:
+            docs: Iterator[AnnotatedDocument] = annotated_documents(
+                store, request.filter, request.annotator
+            )
+            if part is not None and request.split is not None:
+                ratios = request.split
+                docs = (
+                    d for d in docs if part_of(str(d.document.id), request.seed, ratios) == part
+                )
+            fmt.write(_watched(docs, progress, cancelled, count), out, options, report)
+    except Cancelled:
+        report.note(f"cancelled after {count[0]} document(s)")
+    return report
+
+
+def import_annotations(
+    store: Store,
+    format_name: str,
+    paths: Sequence[Path],
+    annotator: str | None = None,
+    extend_schema: bool = False,
+    options: ImportOptions | None = None,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Report:
+    """Read annotations in ``format_name`` from ``paths`` into the corpus; returns the report.
+
+    Documents are matched by their text (an identical text is the same document); each
+    document's annotations are stored in one transaction, as ``annotator`` (else as the file
+    says, else "imported"). Labels, attributes, relation and event types the schema lacks are
+    reported and left out, or added to the schema with ``extend_schema``.
+    """
+    fmt = _format(format_name, "read")
+    assert fmt.read is not None
+    report = Report()
+    importer = _Importer(store, report, extend_schema)
+    count = [0]
+    docs = fmt.read(list(paths), options or ImportOptions(), report)
+    try:
+        for doc in _watched(docs, progress, cancelled, count):
+            importer.add(doc, annotator)
+    except Cancelled:
+        report.note(f"cancelled after {count[0]} document(s)")
+    return report
+
+
+class _Importer:
+    """Stores imported documents one at a time, checking them against a schema it may grow."""
+
+    def __init__(self, store: Store, report: Report, extend: bool) -> None:
+        self.store = store
+        self.report = report
+        self.extend = extend
+        self.schema = store.schema() if store.has_schema() else Schema("imported", ())
+
+    def add(self, doc: AnnotatedDocument, annotator: str | None) -> None:
+        where = doc.document.source or doc.name
+        try:
+            doc = normalized(doc)
+        except ValueError as exc:
+            self.report.refuse(InputError(where, f"offsets do not fit the text: {exc}"))
+            return
+        who = annotator or doc.annotator or IMPORTED_ANNOTATOR
+        if self.extend:
+            self._extend_schema(doc)
+        try:
+            doc_id = self._document(doc)
+        except AnnotatorError as exc:
+            self.report.refuse(InputError(where, str(exc)))
+            return
+        with self.store.db.atomic():
+            ids = self._spans(doc, doc_id, who, where)
+            self._links(doc, doc_id, who, ids, where)
+        self.report.documents += 1
+
+    def _document(self, doc: AnnotatedDocument) -> int:
+        if not doc.document.text and doc.document.id is not None:
+            self.store.document_length(doc.document.id)  # a clear error if it is not there
+            return doc.document.id
+        return self.store.add_document(replace(doc.document, id=None)).id
+
+    def _spans(self, doc: AnnotatedDocument, doc_id: int, who: str, where: str) -> dict[int, int]:
+        """Store the spans the schema allows; the store id of each stored span by its index."""
+        existing = {s.span: s.id for s in self.store.spans(doc_id, who)}
+        ids: dict[int, int] = {}
+        for i, span in enumerate(doc.spans):
+            label = self.schema.label(span.label)
+            if label is None:
+                self.report.lose(f"spans labelled '{span.label}' (not in the schema)")
+                continue
+            kept = {}
+            for key, value in span.attributes.items():
+                attribute = label.attribute(key)
+                if attribute is None:
+                    self.report.lose(f"attribute '{key}' of {span.label} (not in the schema)")
+                elif (problem := attribute.check(value)) is not None:
+                    self.report.lose(f"attribute values the schema refuses ({problem})")
+                else:
+                    kept[key] = value
+            span = replace(span, attributes=kept)
+            if span in existing:
+                ids[i] = existing[span]
+                continue
+            try:
+                ids[i] = existing[span] = self.store.add_span(doc_id, who, span)
+            except AnnotatorError as exc:
+                self.report.refuse(InputError(where, f"span {span.start}..{span.end}: {exc}"))
+                continue
+            self.report.spans += 1
+        return ids
+
+    def _links(
+        self, doc: AnnotatedDocument, doc_id: int, who: str, ids: dict[int, int], where: str
+    ) -> None:
+        """Store the relations and events between imported spans (those there already once)."""
+        links = self.store.links(doc_id, who)
+        relations = {(r.type, r.head, r.tail) for r in links.relations}
+        roles: dict[int, list[tuple[str, int]]] = {}
+        for role in links.roles:
+            roles.setdefault(role.event, []).append((role.role, role.span))
+        events = {(e.type, e.trigger, tuple(sorted(roles.get(e.id, ())))) for e in links.events}
+        for relation in doc.relations:
+            if relation.head not in ids or relation.tail not in ids:
+                self.report.lose("relations whose spans were not imported")
+                continue
+            key = (relation.type, ids[relation.head], ids[relation.tail])
+            if key in relations:
+                continue
+            try:
+                self.store.add_relation(dom.Relation(*key))
+                relations.add(key)
+            except AnnotatorError as exc:
+                self.report.refuse(InputError(where, f"relation {relation.type}: {exc}"))
+        for event in doc.events:
+            if event.trigger not in ids:
+                self.report.lose("events whose trigger was not imported")
+                continue
+            kept = tuple((role, ids[i]) for role, i in event.roles if i in ids)
+            self.report.lose(
+                "event roles whose spans were not imported", len(event.roles) - len(kept)
+            )
+            signature = (event.type, ids[event.trigger], tuple(sorted(kept)))
+            if signature in events:
+                continue
+            try:
+                self.store.add_event(dom.Event(event.type, ids[event.trigger], kept), partial=True)
+                events.add(signature)
+            except AnnotatorError as exc:
+                self.report.refuse(InputError(where, f"event {event.type}: {exc}"))
+
+    def _extend_schema(self, doc: AnnotatedDocument) -> None:
+        """Add to the schema the labels, attributes, relation and event types ``doc`` uses."""
+        schema = self.schema
+        labels = {label.name: label for label in schema.labels}
+        for span in doc.spans:
+            label = labels.get(span.label) or LabelSpec(
+                span.label, PALETTE[len(labels) % len(PALETTE)]
+            )
+            missing = [
+                AttributeSpec(key, _attribute_type(value))
+                for key, value in span.attributes.items()
+                if label.attribute(key) is None
+            ]
+            if missing or span.label not in labels:
+                labels[span.label] = replace(label, attributes=(*label.attributes, *missing))
+        relations = {r.name: r for r in schema.relations}
+        for relation in doc.relations:
+            relations.setdefault(relation.type, RelationSpec(relation.type, (ANY,), (ANY,)))
+        events = {e.name: e for e in schema.events}
+        for event in doc.events:
+            spec = events.get(event.type) or EventSpec(
+                event.type,
+                doc.spans[event.trigger].label if event.trigger < len(doc.spans) else ANY,
+            )
+            new_roles = {role for role, _ in event.roles} - {r.name for r in spec.roles}
+            if new_roles or event.type not in events:
+                extra = tuple(RoleSpec(role, (ANY,)) for role in sorted(new_roles))
+                events[event.type] = replace(spec, roles=(*spec.roles, *extra))
+        grown = replace(
+            schema,
+            labels=tuple(labels.values()),
+            relations=tuple(relations.values()),
+            events=tuple(events.values()),
+        )
+        if grown == schema:
+            return
+        try:
+            self.store.set_schema(replace(grown, version=schema.version + 1))
+        except AnnotatorError as exc:
+            self.report.refuse(InputError(doc.name, f"the schema cannot take these names: {exc}"))
+            return
+        self.schema = self.store.schema()
+        added = len(grown.labels) - len(schema.labels)
+        self.report.note(
+            f"schema extended: {added} label(s) added, now version {self.schema.version}"
+        )
+
+
+def _attribute_type(value: object) -> AttributeType:
+    if isinstance(value, bool):
+        return AttributeType.BOOLEAN
+    if isinstance(value, int):
+        return AttributeType.INTEGER
+    if isinstance(value, float):
+        return AttributeType.FLOAT
+    return AttributeType.TEXT
