@@ -13,7 +13,6 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QDockWidget,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -29,11 +28,9 @@ from corpus.store import Store
 from ui.appearance import Appearance
 from ui.article_reader import ArticleReader
 from ui.corpus_browser import CorpusBrowser
-from ui.exchange_dialogs import ExchangeController, ExportDialog, ImportAnnotationsDialog
-from ui.exchange_worker import ExchangeOutcome
+from ui.exchange_dialogs import ExchangeController
 from ui.find_bar import FindBar, find_actions, with_find_bar
 from ui.import_dialog import FileDropFilter, ImportController, choose_import_paths
-from ui.import_worker import ImportOutcome
 from ui.label_legend import LabelLegend
 from ui.link_editor import LinkEditor
 from ui.link_list import LinkList
@@ -41,18 +38,13 @@ from ui.metadata_editor import edit_metadata
 from ui.navigation import Navigator
 from ui.schema_editor import edit_schema
 from ui.session import (
-    ask_annotator,
-    corpus_location,
     login_name,
-    missing_corpus,
-    open_in_new_window,
-    recent_corpora,
-    remember_annotator,
     remember_corpus,
 )
 from ui.shortcut_help import help_action
 from ui.span_details import SpanDetails
 from ui.span_editor import SpanEditor
+from ui.window_session import SessionActions
 
 APP_NAME = "News Annotator"
 # No-break spaces keep the command on one line when the message wraps.
@@ -62,7 +54,7 @@ EMPTY_CORPUS_MESSAGE = (
 )
 
 
-class MainWindow(QMainWindow):
+class MainWindow(SessionActions, QMainWindow):
     """Browse, search, read and annotate the articles of one corpus, as one annotator.
 
     The reader shows only ``annotator``'s spans (by default the user's login name), and those
@@ -325,39 +317,6 @@ class MainWindow(QMainWindow):
         except AnnotatorError as exc:  # removed since it was opened
             self.statusBar().showMessage(str(exc), 5000)
 
-    def export(self) -> None:
-        """Ask what to export, then export it in the background."""
-        request = ExportDialog.ask(self.store, self)
-        if request is not None:
-            self.exchange.export(request)
-
-    def import_annotations(self) -> None:
-        """Ask what annotations to import, then import them in the background."""
-        job = ImportAnnotationsDialog.ask(self.annotator, self)
-        if job is not None:
-            self.exchange.import_annotations(*job)
-
-    def _exchanged(self, outcome: ExchangeOutcome) -> None:
-        """After an import: list new documents and show the annotations that came in."""
-        if not outcome.report.documents or self.exchange.last_was_export:
-            return
-        doc_id = self.reader.document_id()
-        self.refresh()
-        if doc_id is not None and self.browser.select_document(doc_id):
-            self.reader.show_message("")
-            self.show_document(doc_id)
-
-    def _imported(self, outcome: ImportOutcome) -> None:
-        """List the articles an import added; the article on show (and its undo) stays."""
-        if not outcome.report.imported:
-            return
-        if self.reader.document_id() is None:
-            self.refresh()  # the corpus was empty: show the first article
-            return
-        self.browser.reload()
-        total = self.store.count_documents()
-        self.count_label.setText(f"{total} article{'' if total == 1 else 's'}")
-
     def show_span_details(self, span_id: int | None) -> None:
         """Show the span ``span_id`` (or none) in the details panel."""
         shown = self.editor.span(span_id) if span_id is not None else None
@@ -403,59 +362,6 @@ class MainWindow(QMainWindow):
         """Make the reading font ``steps`` points larger (smaller when negative); remembered."""
         self.reader.set_zoom(self.reader.zoom() + steps)
         self._settings.setValue("reader/zoom", self.reader.zoom())
-
-    # -- who annotates, which corpus ----------------------------------------------------------
-
-    def choose_annotator(self) -> None:
-        """Ask who annotates from now on, and switch to them."""
-        name = ask_annotator(self, self.annotator, self.store.annotators())
-        if name is not None:
-            self.set_annotator(name)
-
-    def set_annotator(self, name: str) -> None:
-        """Annotate as ``name``: their spans, statuses and undo history from now on."""
-        if name == self.annotator:
-            return
-        self.linker.cancel_linking()
-        self.annotator = self.editor.annotator = name
-        remember_annotator(self._settings, name)
-        self.browser.set_annotator(name)
-        doc_id = self.reader.document_id()
-        if doc_id is not None:
-            self.reader.show_message("")  # show it again, as the new annotator's
-            self.show_document(doc_id)
-        self.update_annotation_status()
-        self.statusBar().showMessage(f"Annotating as {name}", 5000)
-
-    def choose_corpus(self) -> None:
-        """Ask for a corpus file and open it in a new window."""
-        path, _filter = QFileDialog.getOpenFileName(
-            self, "Open Corpus", "", "Corpus databases (*.db *.sqlite *.sqlite3);;All files (*)"
-        )
-        if path:
-            self.open_corpus(path)
-
-    def open_corpus(self, url: str) -> None:
-        """Open the corpus ``url`` in a new window (one corpus per process)."""
-        if corpus_location(url) == corpus_location(self.store.url):
-            self.statusBar().showMessage("That corpus is open in this window", 5000)
-        elif missing_corpus(url):
-            self.statusBar().showMessage(f"No corpus at {url}: it was moved or deleted", 8000)
-        elif open_in_new_window(url, self.annotator):
-            remember_corpus(self._settings, url)
-            self.statusBar().showMessage(f"Opening {redact(url)} in a new window", 5000)
-        else:
-            self.statusBar().showMessage(f"Could not start a window on {redact(url)}", 8000)
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        here = corpus_location(self.store.url)
-        for url in recent_corpora(self._settings):
-            action = self.recent_menu.addAction(url)
-            action.setEnabled(url != here)
-            action.triggered.connect(lambda _=False, u=url: self.open_corpus(u))
-        if self.recent_menu.isEmpty():
-            self.recent_menu.addAction("(none)").setEnabled(False)
 
     # -- settings -----------------------------------------------------------------------------
 

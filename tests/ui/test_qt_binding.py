@@ -30,4 +30,6 @@ def test_eighty_thousand_void_qt_calls_neither_crash_nor_leak_none():
         [sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr[-500:]
-    assert int(done.stdout.strip()) <= 0
+    # The bug loses one reference per call (80,000 here); the collector freeing some objects
+    # that held None may account for a handful.
+    assert int(done.stdout.strip()) < 1000

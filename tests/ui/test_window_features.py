@@ -25,6 +25,7 @@ from tests.ui.test_annotating import (  # noqa: F401  (fixtures used by name)
 )
 from ui import app as app_module
 from ui import main_window as main_window_module
+from ui import window_session
 from ui.appearance import VisibleIndicatorStyle
 from ui.main_window import MainWindow
 from ui.palette import dark_palette
@@ -141,7 +142,7 @@ def test_the_theme_is_applied_and_remembered(qtbot, window: MainWindow, tmp_path
 def test_a_recent_corpus_opens_in_a_new_window(qtbot, window: MainWindow, monkeypatch, tmp_path):
     started: list[tuple[str, str]] = []
     monkeypatch.setattr(
-        main_window_module,
+        window_session,
         "open_in_new_window",
         lambda url, who: started.append((url, who)) or True,
     )
@@ -166,9 +167,7 @@ def test_switching_annotator_shows_their_spans_and_status(
     bobs = store.add_span(doc_id, "bob", Span(*where("jets"), "WeaponSystem"))
     window.reader.show_message("")
     window.show_document(doc_id)
-    monkeypatch.setattr(
-        main_window_module, "ask_annotator", lambda parent, current, names: names[-1]
-    )
+    monkeypatch.setattr(window_session, "ask_annotator", lambda parent, current, names: names[-1])
     window.annotator_action.trigger()  # the names offered: alice, bob
     assert window.annotator == window.editor.annotator == "bob"
     assert view_of(window).span_ids() == [bobs]
