@@ -9,8 +9,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from annotator.formats.model import ExportOptions, ImportOptions, Report
+from annotator import formats
+from annotator.errors import AnnotatorError
+from annotator.formats.model import ExportOptions, Format, ImportOptions, Report
 from annotator.formats.split import parse_ratios
+from annotator.schema_yaml import schema_to_yaml
 from cli.commands import document_filter, open_store
 from cli.output import emit_json
 from corpus.exchange import ExportRequest, export_corpus, import_annotations
@@ -70,3 +73,33 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
         )
     _print_report(report, args.json, "imported")
     return 1 if report.errors else 0
+
+
+def _schema_format(name: str, needs: str) -> Format:
+    fmt = formats.get(name)
+    if getattr(fmt, f"schema_{needs}") is None:
+        raise AnnotatorError(f"the {name} format has no schema configuration to {needs[:-2]}")
+    return fmt
+
+
+def cmd_schema_convert(args: argparse.Namespace) -> int:
+    """A format's configuration (brat annotation.conf, a Label Studio config, a type system)
+    as a schema in YAML, on stdout or into --out."""
+    fmt = _schema_format(args.format, "reader")
+    assert fmt.schema_reader is not None
+    schema = fmt.schema_reader(Path(args.file))
+    text = schema_to_yaml(schema)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_schema_export(args: argparse.Namespace) -> int:
+    """The corpus's schema written as a format's configuration."""
+    fmt = _schema_format(args.format, "writer")
+    assert fmt.schema_writer is not None
+    fmt.schema_writer(open_store(args).schema(), Path(args.out))
+    print(f"wrote {args.out}")
+    return 0

@@ -205,6 +205,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("file")
     p.set_defaults(func=commands.cmd_schema_set)
+    help_text = "turn a format's configuration (brat annotation.conf, Label Studio config, UIMA type system) into a schema"
+    p = schema_sub.add_parser("convert", help=help_text, description=help_text)
+    p.add_argument("--format", required=True, choices=formats.names())
+    p.add_argument("file")
+    p.add_argument("--out", metavar="FILE", help="write the YAML here (default: stdout)")
+    p.set_defaults(func=exchange_commands.cmd_schema_convert)
+    help_text = "write the corpus's schema as a format's configuration"
+    p = schema_sub.add_parser("export", help=help_text, description=help_text)
+    p.add_argument("--format", required=True, choices=formats.names())
+    p.add_argument("--out", required=True, metavar="FILE")
+    p.set_defaults(func=exchange_commands.cmd_schema_export)
     return parser
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from annotator import document as dom
 from annotator import formats
+from annotator.document import AttributeValue
 from annotator.errors import AnnotatorError, InputError
 from annotator.formats.model import (
     AnnotatedDocument,
@@ -200,7 +201,7 @@ def import_annotations(
     fmt = _format(format_name, "read")
     assert fmt.read is not None
     report = Report()
-    importer = _Importer(store, report, extend_schema)
+    importer = _Importer(store, report, extend_schema, fmt)
     count = [0]
     docs = fmt.read(list(paths), options or ImportOptions(), report)
     try:
@@ -214,24 +215,29 @@ def import_annotations(
 class _Importer:
     """Stores imported documents one at a time, checking them against a schema it may grow."""
 
-    def __init__(self, store: Store, report: Report, extend: bool) -> None:
+    def __init__(self, store: Store, report: Report, extend: bool, fmt: Format) -> None:
         self.store = store
+        self.format = fmt
         self.report = report
         self.extend = extend
         self.schema = store.schema() if store.has_schema() else Schema("imported", ())
 
     def add(self, doc: AnnotatedDocument, annotator: str | None) -> None:
         where = doc.document.source or doc.name
+        who = annotator or doc.annotator or IMPORTED_ANNOTATOR
         try:
-            doc = normalized(doc)
+            if doc.document.text:
+                doc = normalized(doc)
+                if self.extend:
+                    self._extend_schema(doc)
+                doc_id = self.store.add_document(replace(doc.document, id=None)).id
+            else:
+                doc, doc_id = self._attached(doc)
+                if self.extend:
+                    self._extend_schema(doc)
         except ValueError as exc:
             self.report.refuse(InputError(where, f"offsets do not fit the text: {exc}"))
             return
-        who = annotator or doc.annotator or IMPORTED_ANNOTATOR
-        if self.extend:
-            self._extend_schema(doc)
-        try:
-            doc_id = self._document(doc)
         except AnnotatorError as exc:
             self.report.refuse(InputError(where, str(exc)))
             return
@@ -240,11 +246,15 @@ class _Importer:
             self._links(doc, doc_id, who, ids, where)
         self.report.documents += 1
 
-    def _document(self, doc: AnnotatedDocument) -> int:
-        if not doc.document.text and doc.document.id is not None:
-            self.store.document_length(doc.document.id)  # a clear error if it is not there
-            return doc.document.id
-        return self.store.add_document(replace(doc.document, id=None)).id
+    def _attached(self, doc: AnnotatedDocument) -> tuple[AnnotatedDocument, int]:
+        """A document read without its text, on the text the corpus has for it."""
+        doc_id = doc.document.id
+        if doc_id is None:
+            raise AnnotatorError(f"no document called '{doc.name}' in the corpus")
+        text = self.store.document(doc_id).text  # a clear error if it is not there
+        if self.format.attach is not None:
+            return self.format.attach(doc, text, self.report), doc_id
+        return replace(doc, document=replace(doc.document, text=text)), doc_id
 
     def _spans(self, doc: AnnotatedDocument, doc_id: int, who: str, where: str) -> dict[int, int]:
         """Store the spans the schema allows; the store id of each stored span by its index."""
@@ -256,8 +266,9 @@ class _Importer:
                 self.report.lose(f"spans labelled '{span.label}' (not in the schema)")
                 continue
             kept = {}
-            for key, value in span.attributes.items():
+            for key, given in span.attributes.items():
                 attribute = label.attribute(key)
+                value = _typed(given, attribute.type) if attribute is not None else given
                 if attribute is None:
                     self.report.lose(f"attribute '{key}' of {span.label} (not in the schema)")
                 elif (problem := attribute.check(value)) is not None:
@@ -361,6 +372,23 @@ class _Importer:
         self.report.note(
             f"schema extended: {added} label(s) added, now version {self.schema.version}"
         )
+
+
+def _typed(value: AttributeValue, kind: AttributeType) -> AttributeValue:
+    """``value`` as the schema's type when a text-only format wrote it as text ("8" for an
+    integer, "true" for a yes/no) and it reads back exactly; otherwise as given."""
+    if not isinstance(value, str):
+        return value
+    try:
+        if kind is AttributeType.INTEGER and str(int(value)) == value:
+            return int(value)
+        if kind is AttributeType.FLOAT and repr(float(value)) == value:
+            return float(value)
+    except ValueError:
+        return value
+    if kind is AttributeType.BOOLEAN and value in ("true", "false", "True", "False"):
+        return value.lower() == "true"
+    return value
 
 
 def _attribute_type(value: object) -> AttributeType:

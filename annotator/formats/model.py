@@ -122,7 +122,9 @@ refused through the report (file, line, reason) and the rest goes on."""
 class Format:
     """One exchange format: its name (the CLI value), what it can carry, and its functions.
 
-    ``directory`` formats write a folder (brat); the others one file with ``suffix``.
+    ``directory`` formats write a folder (brat); the others one file with ``suffix``. A reader
+    of a format without text yields documents with an empty text and the corpus id (or the
+    name) of the document they belong to.
     ``schema_reader`` turns the format's configuration file into a schema; ``schema_writer``
     writes a schema as that configuration (beside the data, or on its own).
     """
@@ -136,6 +138,9 @@ class Format:
     directory: bool = False
     schema_reader: Callable[[Path], Schema] | None = None
     schema_writer: Callable[[Schema, Path], None] | None = None
+    attach: Callable[[AnnotatedDocument, str, Report], AnnotatedDocument] | None = None
+    """For formats that carry no text (CSV): put a document read from the file on the text
+    the corpus has for it, checking what the file says each span covers."""
 
 
 def normalized(doc: AnnotatedDocument) -> AnnotatedDocument:

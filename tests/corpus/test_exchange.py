@@ -246,3 +246,23 @@ def test_import_options_reach_the_reader(store, tmp_path, monkeypatch):
     monkeypatch.setattr("tests.corpus.fake_format.FORMAT", replace(module, read=read))
     import_annotations(store, "fake", [tmp_path], options=ImportOptions(offsets="utf16"))
     assert seen[0].offsets == "utf16"
+
+
+def test_a_csv_export_comes_back_onto_the_same_documents_and_a_tampered_row_is_refused(
+    store, annotated, tmp_path
+):
+    out = tmp_path / "spans.csv"
+    export_corpus(store, ExportRequest("csv", out, annotator="alice"))
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    lines[1] = lines[1].replace("Russian", "Russians")  # the row's text no longer matches
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    report = import_annotations(store, "csv", [out], annotator="copy")
+    assert store.count_documents() == 2  # no new document
+    assert [str(e).split(": ", 1)[0] for e in report.errors] == [f"{out}:2"]
+    copied = sorted(
+        (s.span.start, s.span.end, s.span.label) for s in store.spans(annotated, "copy")
+    )
+    original = sorted(
+        (s.span.start, s.span.end, s.span.label) for s in store.spans(annotated, "alice")
+    )
+    assert copied == [o for o in original if o[2] != "Actor"]
