@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-from annotator.tokenizer import _WORD, Token, tokenize
+from annotator.tokenizer import WORD, Token, tokenize
 
 WINDOW = 512  # characters looked at on each side; a longer word is crossed in one step anyway
-_WORD_CHAR = re.compile(_WORD)
+_WORD_CHAR = re.compile(WORD)
 
 
 def _tokens(text: str, start: int, end: int) -> list[Token]:

@@ -48,3 +48,20 @@ def test_char_span_after_emoji_uses_code_points():
     text = "👍🏽 al-Bab"
     span = char_span(text, 4, 6, "Location")
     assert span is not None and text[span.start : span.end] == "al-Bab"
+
+
+def test_an_emoji_is_one_token_with_its_modifiers_and_joined_parts():
+    text = "Two 🇸🇾 jets, 👍🏽 and 👨\u200d👩\u200d👧 ✈\ufe0f 😀😀."
+    assert [t.text for t in tokenize(text)] == [
+        "Two",
+        "🇸🇾",
+        "jets",
+        ",",
+        "👍🏽",
+        "and",
+        "👨\u200d👩\u200d👧",
+        "✈\ufe0f",
+        "😀",
+        "😀",
+        ".",
+    ]
