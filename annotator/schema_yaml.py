@@ -23,6 +23,13 @@ from annotator.schema import (
 T = TypeVar("T")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def is_valid_name(name: str) -> bool:
+    """Whether ``name`` can name a label, attribute, relation, event or role in a schema."""
+    return bool(_NAME.match(name)) and "\n" not in name
+
+
 _CARDINALITY = re.compile(r"^(\d+)(?:\.\.(\d+|\*))?$")
 
 

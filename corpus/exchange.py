@@ -38,6 +38,7 @@ from annotator.schema import (
     RoleSpec,
     Schema,
 )
+from annotator.schema_yaml import is_valid_name
 from corpus.filters import DocumentFilter
 from corpus.store import Store
 
@@ -327,30 +328,35 @@ class _Importer:
                 self.report.refuse(InputError(where, f"event {event.type}: {exc}"))
 
     def _extend_schema(self, doc: AnnotatedDocument) -> None:
-        """Add to the schema the labels, attributes, relation and event types ``doc`` uses."""
+        """Add to the schema the labels, attributes, relation and event types ``doc`` uses;
+        a name a schema cannot hold is reported and left out."""
         schema = self.schema
         labels = {label.name: label for label in schema.labels}
         for span in doc.spans:
+            if not self._fits(span.label, "label"):
+                continue
             label = labels.get(span.label) or LabelSpec(
                 span.label, PALETTE[len(labels) % len(PALETTE)]
             )
             missing = [
                 AttributeSpec(key, _attribute_type(value))
                 for key, value in span.attributes.items()
-                if label.attribute(key) is None
+                if label.attribute(key) is None and self._fits(key, "attribute")
             ]
             if missing or span.label not in labels:
                 labels[span.label] = replace(label, attributes=(*label.attributes, *missing))
         relations = {r.name: r for r in schema.relations}
         for relation in doc.relations:
-            relations.setdefault(relation.type, RelationSpec(relation.type, (ANY,), (ANY,)))
+            if self._fits(relation.type, "relation type"):
+                relations.setdefault(relation.type, RelationSpec(relation.type, (ANY,), (ANY,)))
         events = {e.name: e for e in schema.events}
         for event in doc.events:
-            spec = events.get(event.type) or EventSpec(
-                event.type,
-                doc.spans[event.trigger].label if event.trigger < len(doc.spans) else ANY,
-            )
-            new_roles = {role for role, _ in event.roles} - {r.name for r in spec.roles}
+            trigger = doc.spans[event.trigger].label if event.trigger < len(doc.spans) else ANY
+            if not self._fits(event.type, "event type") or trigger not in labels:
+                continue
+            spec = events.get(event.type) or EventSpec(event.type, trigger)
+            names = {role for role, _ in event.roles if self._fits(role, "role")}
+            new_roles = names - {r.name for r in spec.roles}
             if new_roles or event.type not in events:
                 extra = tuple(RoleSpec(role, (ANY,)) for role in sorted(new_roles))
                 events[event.type] = replace(spec, roles=(*spec.roles, *extra))
@@ -372,6 +378,16 @@ class _Importer:
         self.report.note(
             f"schema extended: {added} label(s) added, now version {self.schema.version}"
         )
+
+    def _fits(self, name: str, what: str) -> bool:
+        """Whether a schema can hold ``name``; reported when it cannot."""
+        if is_valid_name(name):
+            return True
+        self.report.lose(
+            f"{what}s the schema cannot name (a name starts with a letter and holds letters, "
+            "digits, '_' or '-')"
+        )
+        return False
 
 
 def _typed(value: AttributeValue, kind: AttributeType) -> AttributeValue:
