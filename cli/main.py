@@ -33,6 +33,8 @@ examples:
   annotator schema validate my-schema.yaml
   annotator --db team.db schema set my-schema.yaml
   annotator --db postgresql://alice@db.example.org/news list
+  annotator export --format conll --scheme bilou --annotator alice --out train.conll
+  annotator import --format brat brat-folder/ --annotator imported --extend-schema
 
 The corpus is --db PATH or --db postgresql://..., else $ANNOTATOR_DB, else the default file in
 the user data folder. Run 'annotator COMMAND --help' for a command's options.
