@@ -235,12 +235,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         print(f"annotator: database error: {reason}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("annotator: interrupted", file=sys.stderr)
-        return 130
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (annotator list | head): nothing more to say
         return 1
+    except OSError as exc:  # a path that cannot be read or written
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"annotator: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("annotator: interrupted", file=sys.stderr)
+        return 130
     except Exception as exc:
         log = _log_crash()
         print(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -38,6 +38,8 @@ from corpus.store import Store
 from ui.exchange_worker import ExchangeOutcome, ExchangeWorker, Job
 
 TOKEN_FORMATS = {"conll", "hf"}
+UTF16_FORMATS = {"jsonl", "w3c"}
+SHOW_PROGRESS_AFTER_MS = 400  # the formats whose offsets may count UTF-16 units
 ALL = "All"
 
 
@@ -107,7 +109,7 @@ class ExportDialog(QDialog):
         name = self.format.currentData()
         self.scheme.setEnabled(name in TOKEN_FORMATS)
         self.policy.setEnabled(name in TOKEN_FORMATS | {"spacy"})
-        self.utf16.setEnabled(name == "jsonl")
+        self.utf16.setEnabled(name in UTF16_FORMATS)
         for widget in (self.ratios, self.seed):
             widget.setEnabled(self.split.isChecked())
 
@@ -180,8 +182,11 @@ class ImportAnnotationsDialog(QDialog):
         path_buttons.addWidget(add_files)
         path_buttons.addWidget(add_folder)
         path_buttons.addStretch(1)
-        self.annotator = QLineEdit(annotator)
-        self.annotator.setToolTip("Whose annotations they become (empty: as the files say)")
+        self.annotator = QLineEdit()
+        self.annotator.setPlaceholderText(f"as the files say (or e.g. {annotator})")
+        self.annotator.setToolTip(
+            "Whose annotations they become; empty keeps each file's annotators apart"
+        )
         self.extend = QCheckBox("Add labels and attributes the schema lacks")
         self.utf16 = QCheckBox("Offsets count UTF-16 units (doccano's browser)")
         self.problem = QLabel()
@@ -203,11 +208,12 @@ class ImportAnnotationsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
-        self.format.currentIndexChanged.connect(
-            lambda: self.utf16.setEnabled(self.format.currentData() == "jsonl")
-        )
-        self.utf16.setEnabled(False)
+        self.format.currentIndexChanged.connect(self._update)
+        self._update()
         self.job: tuple[str, list[Path], str | None, bool, ImportOptions] | None = None
+
+    def _update(self) -> None:
+        self.utf16.setEnabled(self.format.currentData() in UTF16_FORMATS)
 
     def _add_files(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, "Annotation files")
@@ -223,7 +229,8 @@ class ImportAnnotationsDialog(QDialog):
         if not paths:
             self.problem.setText("add the files or folders to import")
             return
-        options = ImportOptions(offsets="utf16" if self.utf16.isChecked() else "codepoints")
+        utf16 = self.utf16.isChecked() and self.utf16.isEnabled()
+        options = ImportOptions(offsets="utf16" if utf16 else "codepoints")
         who = self.annotator.text().strip() or None
         self.job = (self.format.currentData(), paths, who, self.extend.isChecked(), options)
         self.accept()
@@ -315,8 +322,11 @@ class ExchangeController(QObject):
         progress = QProgressDialog(f"{title}…", "Cancel", 0, 0, self._parent)
         progress.setWindowTitle(title)
         progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(400)
+        progress.setAutoReset(False)
+        progress.setAutoClose(False)
         progress.canceled.connect(worker.cancel)
+        # Shown once the job has taken a moment, so that a quick one does not flash it.
+        QTimer.singleShot(SHOW_PROGRESS_AFTER_MS, self, lambda: self._show_progress(progress))
         worker.signals.sig_progress.connect(
             lambda done: progress.setLabelText(f"{title}: {done} document(s) done")
         )
@@ -324,6 +334,10 @@ class ExchangeController(QObject):
         self.worker, self.progress = worker, progress
         self.pool.start(worker)
         return True
+
+    def _show_progress(self, progress: QProgressDialog) -> None:
+        if self.progress is progress:
+            progress.show()
 
     def _finished(self, title: str, outcome: ExchangeOutcome) -> None:
         if self.progress is not None:

@@ -180,17 +180,19 @@ def _normalize_with_map(text: str) -> tuple[str, list[int]]:
 
 def _moved(span: Span, position: list[int]) -> Span:
     """``span`` in the normalised text; a span that ended between a CR and its LF keeps the
-    whole line break."""
-    pieces = tuple((position[a], max(position[b], position[a] + 1)) for a, b in span.fragments)
+    whole line break, and fragments that come to touch (a CRLF between them became one
+    character) are joined."""
     start = position[span.start]
-    return Span(
-        start,
-        max(position[span.end], start + 1),
-        span.label,
-        span.attributes,
-        span.note,
-        pieces,
-    )
+    end = max(position[span.end], start + 1)
+    pieces: list[tuple[int, int]] = []
+    for a, b in span.fragments:
+        a, b = position[a], max(position[b], position[a] + 1)
+        if pieces and a <= pieces[-1][1]:
+            pieces[-1] = (pieces[-1][0], max(b, pieces[-1][1]))
+        else:
+            pieces.append((a, b))
+    fragments = tuple(pieces) if len(pieces) > 1 else ()
+    return Span(start, end, span.label, span.attributes, span.note, fragments)
 
 
 def check_covered(

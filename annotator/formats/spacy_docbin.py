@@ -343,8 +343,15 @@ def _from_record(
         fields["title"] = fields["title"] or ""
         document = Document(text, metadata=dict(record["metadata"]), **fields)
         name = str(record["name"]) or where.name
+        who, status = record["annotator"], record["status"]
         return AnnotatedDocument(
-            document, name, spans, relations, events, record["annotator"], record["status"]
+            document,
+            name,
+            spans,
+            relations,
+            events,
+            who if isinstance(who, str) and who.strip() else None,
+            status if isinstance(status, str) else None,
         )
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         report.refuse(

@@ -220,6 +220,11 @@ class _Reading:
         return candidates[0]
 
 
+LINGUISTIC_LAYERS = ("de.tudarmstadt.ukp.dkpro.core.api.segmentation.type.",)
+"""DKPro Core's tokens, sentences and lemmas: segmentation, not spans an annotator labelled (a
+lemma per word would become a label per word). Parts of speech and dependencies are read."""
+
+
 def _short(layer: str) -> str:
     """A layer's name without its package (``NamedEntity``, ``Span``)."""
     return layer.rsplit(".", 1)[-1]
@@ -260,8 +265,12 @@ def _spans(reading: _Reading) -> tuple[list[Span], dict[_Annotation, int]]:
     index: dict[_Annotation, int] = {}
     seen: dict[Span, int] = {}
     zero_width = merged = 0
+    linguistic: dict[str, int] = {}
     for annotation in reading.spans:
         if annotation.refused:
+            continue
+        if annotation.layer.startswith(LINGUISTIC_LAYERS):
+            linguistic[annotation.layer] = linguistic.get(annotation.layer, 0) + 1
             continue
         start = reading.offsets.from_utf16(annotation.begin)
         end = reading.offsets.from_utf16(annotation.end)
@@ -277,6 +286,8 @@ def _spans(reading: _Reading) -> tuple[list[Span], dict[_Annotation, int]]:
         index[annotation] = seen.setdefault(span, len(spans))
         if index[annotation] == len(spans):
             spans.append(span)
+    for layer, count in sorted(linguistic.items()):
+        reading.report.lose(f"annotations of the linguistic layer {_short(layer)}", count)
     reading.report.lose("zero-width annotations (a span cannot be empty)", zero_width)
     reading.report.lose("identical stacked spans (merged into one)", merged)
     return spans, index

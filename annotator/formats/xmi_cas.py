@@ -105,10 +105,7 @@ def read_xmi(
         report.refuse(InputError(file, "the CAS has no text (no sofaString)"))
         return None
     report.lose("views other than the initial one", len(cas.views) - 1)
-    doc = _Converter(file, scan, text, report).convert(cas.select_all_fs(), stem)
-    report.documents += 1
-    report.spans += len(doc.spans)
-    return doc
+    return _Converter(file, scan, text, report).convert(cas.select_all_fs(), stem)
 
 
 @dataclass

@@ -39,7 +39,11 @@ def read(
     reader = _Reader(options, report)
     for path in paths:
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES)
+            files = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and (p.suffix.lower() in SUFFIXES or zipfile.is_zipfile(p))
+            )
             for file in files:
                 if file.is_file():
                     yield from reader.file(file)
@@ -66,8 +70,8 @@ class _Reader:
                 reason = f"larger than {self.options.max_bytes} bytes"
                 self.report.refuse(InputError(str(path), reason))
                 return
-            if path.suffix.lower() == ".zip":
-                yield from self.zip(path)
+            if path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
+                yield from self.zip(path)  # an export saved without its .zip suffix, too
                 return
             data = path.read_bytes()
             if path.suffix.lower() == ".xml" and _looks_like_typesystem(data):

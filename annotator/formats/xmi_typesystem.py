@@ -129,7 +129,15 @@ class LayerBuilder:
         self.schema = schema
         ts = TypeSystem()
         meta = ts.create_type(METADATA_TYPE, supertypeName=DOCUMENT_ANNOTATION)
-        for name in ("documentTitle", "documentId", "documentUri", "collectionId"):
+        # DKPro Core's full DocumentMetaData, so that INCEpTION's XMI reads without its own
+        # type system beside it.
+        for name in (
+            "documentTitle",
+            "documentId",
+            "documentUri",
+            "collectionId",
+            "documentBaseUri",
+        ):
             ts.create_feature(meta, name, STRING)
         ts.create_feature(meta, "isLastSegment", BOOLEAN)
         ts.create_type(SENTENCE_TYPE, supertypeName=ANNOTATION)

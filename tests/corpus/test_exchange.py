@@ -266,3 +266,12 @@ def test_a_csv_export_comes_back_onto_the_same_documents_and_a_tampered_row_is_r
         (s.span.start, s.span.end, s.span.label) for s in store.spans(annotated, "alice")
     )
     assert copied == [o for o in original if o[2] != "Actor"]
+
+
+def test_an_unwritable_output_is_one_line_not_a_traceback(store, annotated, tmp_path, capsys):
+    close_bound_database()
+    out = tmp_path / "missing-folder" / "x.jsonl"
+    code = cli_main.main(["--db", store.url, "export", "--format", "fake", "--out", str(out)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"annotator: {out}: ") and err.count("\n") == 1

@@ -8,7 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QDialog
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QPushButton
 
 from annotator import formats
 from annotator.document import Span
@@ -93,4 +94,33 @@ def test_imported_annotations_show_in_the_reader_at_once(
     assert store.count_documents() == 1  # the same text: the same document
     [span] = store.spans(doc_id, "alice")
     assert view_of(window).span_ids() == [span.id]
+    window.exchange.report_dialog.close()
+
+
+def test_a_long_export_shows_its_progress_and_cancel_stops_it(qtbot, window, monkeypatch, tmp_path):
+    import time
+
+    from annotator.formats.model import Report
+
+    def slow(store, request, progress, cancelled):
+        report = Report()
+        for done in range(1, 200):
+            if cancelled():
+                report.note(f"cancelled after {done - 1} document(s)")
+                return report
+            time.sleep(0.02)
+            progress(done)
+        return report
+
+    monkeypatch.setattr("ui.exchange_dialogs.export_corpus", slow)
+    window.exchange.export(ExportRequest("fake", tmp_path / "x.jsonl"))
+    qtbot.waitUntil(
+        lambda: window.exchange.progress is not None and window.exchange.progress.isVisible(),
+        timeout=5000,
+    )
+    with qtbot.waitSignal(window.exchange.sig_finished, timeout=20_000) as finished:
+        button = window.exchange.progress.findChild(QPushButton)
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # the dialog's Cancel
+    outcome = finished.args[0]
+    assert outcome.cancelled and outcome.report.notes[0].startswith("cancelled after")
     window.exchange.report_dialog.close()
