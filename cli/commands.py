@@ -70,6 +70,8 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     if args.format:
+        if args.collection or args.field:
+            raise AnnotatorError("--collection and --field go with article imports, not --format")
         from cli.exchange_commands import cmd_import_annotations  # it imports this module
 
         return cmd_import_annotations(args)
