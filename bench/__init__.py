@@ -46,7 +46,15 @@ Benchmark = Callable[[Context], Result]
 REGISTRY: dict[str, Benchmark] = {}
 
 # The modules that hold benchmarks; importing one registers its benchmarks.
-MODULES = ("bench.corpus_import", "bench.text_view", "bench.browser", "bench.startup")
+MODULES = (
+    "bench.corpus_import",
+    "bench.text_view",
+    "bench.browser",
+    "bench.startup",
+    "bench.exchange",
+    "bench.copy",
+    "bench.agreement",
+)
 
 
 def register(name: str) -> Callable[[Benchmark], Benchmark]:

@@ -17,7 +17,7 @@ from annotator import formats
 from annotator.document import Status
 from annotator.errors import AnnotatorError
 from annotator.formats.flat import POLICIES
-from cli import commands, exchange_commands
+from cli import agreement_command, commands, copy_command, exchange_commands
 from corpus.db import APP_NAME
 
 EXAMPLES = """\
@@ -186,6 +186,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("stats", commands.cmd_stats, "counts of documents, statuses, spans and labels")
     p.add_argument("--json", action="store_true", help="print a JSON object")
 
+    p = command(
+        "agreement",
+        agreement_command.cmd_agreement,
+        "agreement among annotators: kappas, alpha, span F1 and the label confusion matrix",
+    )
+    p.add_argument("--collection", metavar="NAME", help="only documents in this collection")
+    p.add_argument(
+        "--annotators",
+        metavar="A,B,...",
+        help="only these annotators, in this order (default: everyone, by name)",
+    )
+    p.add_argument("--json", action="store_true", help="print a JSON object")
+
     schema = command(
         "schema", lambda a: schema.print_help() or 2, "validate, show or set the annotation schema"
     )
@@ -218,6 +231,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", required=True, choices=formats.names())
     p.add_argument("--out", required=True, metavar="FILE")
     p.set_defaults(func=exchange_commands.cmd_schema_export)
+
+    copy_command.add_parser(sub)
     return parser
 
 

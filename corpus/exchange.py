@@ -10,10 +10,16 @@ transaction; a refused annotation is reported and the rest kept.
 
 from __future__ import annotations
 
+import multiprocessing
 import re
-from collections.abc import Callable, Iterator, Sequence
+import time
+from collections.abc import Callable, Generator, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 from annotator import document as dom
 from annotator import formats
@@ -28,6 +34,7 @@ from annotator.formats.model import (
     normalized,
 )
 from annotator.formats.split import PART_NAMES, part_of
+from annotator.offsets import normalize_text
 from annotator.schema import (
     ANY,
     AttributeSpec,
@@ -39,11 +46,20 @@ from annotator.schema import (
     Schema,
 )
 from annotator.schema_yaml import is_valid_name
+from corpus import dedup
+from corpus.annotation_bulk import Refusal, StoredSet
 from corpus.filters import DocumentFilter
+from corpus.links import Links
 from corpus.store import Store
 
 IMPORTED_ANNOTATOR = "imported"
 """Whose annotations an import stores when neither the user nor the file names anyone."""
+
+BATCH_DOCUMENTS = 2000
+BATCH_SECONDS = 1.0
+"""An import commits every second or so many documents, whichever comes first."""
+FINGERPRINT_BATCH = 500
+"""Documents fingerprinted at a time, in a second process once an import proves large."""
 
 PALETTE = ("#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#aec7e8", "#ffbb78")
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -52,6 +68,8 @@ _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 class Cancelled(AnnotatorError):
     """The user stopped the export or import; what was done so far stays."""
 
+
+T = TypeVar("T")
 
 Progress = Callable[[int], None]
 """Told how many documents are done so far."""
@@ -87,24 +105,27 @@ def annotated_documents(
     store: Store, flt: DocumentFilter | None = None, annotator: str | None = None
 ) -> Iterator[AnnotatedDocument]:
     """The corpus's documents with their annotations, streamed in id order: ``annotator``'s
-    set of each, or every annotator's set (a document nobody annotated comes once, bare)."""
-    for summary in store.documents(flt):
-        doc = store.document(summary.id)
-        who: list[str | None] = [annotator] if annotator else [*sorted(store.statuses(summary.id))]
-        who = who or [None]
-        for name in who:
-            yield _annotated(store, doc, summary.id, name, several=len(who) > 1)
+    set of each, or every annotator's set (a document nobody annotated comes once, bare).
+    Documents and their sets are read a chunk at a time, in a few queries per chunk."""
+    for doc, sets in store.documents_with_sets(flt, annotator):
+        doc_id = doc.id
+        assert doc_id is not None
+        if annotator is not None:
+            found = sets[0] if sets else StoredSet(annotator, dom.Status.NEW, [], Links())
+            yield _annotated(doc, doc_id, found, several=False)
+        elif not sets:
+            yield AnnotatedDocument(doc, str(doc_id))
+        else:
+            for stored in sets:
+                yield _annotated(doc, doc_id, stored, several=len(sets) > 1)
 
 
 def _annotated(
-    store: Store, doc: dom.Document, doc_id: int, annotator: str | None, several: bool
+    doc: dom.Document, doc_id: int, stored: StoredSet, several: bool
 ) -> AnnotatedDocument:
-    label = f"{doc_id}.{_safe(annotator)}" if several and annotator else str(doc_id)
-    if annotator is None:
-        return AnnotatedDocument(doc, label)
-    stored = store.spans(doc_id, annotator)
-    index = {s.id: i for i, s in enumerate(stored)}
-    links = store.links(doc_id, annotator)
+    label = f"{doc_id}.{_safe(stored.annotator)}" if several else str(doc_id)
+    index = {span_id: i for i, (span_id, _) in enumerate(stored.spans)}
+    links = stored.links
     relations = tuple(
         dom.Relation(r.type, index[r.head], index[r.tail])
         for r in links.relations
@@ -122,20 +143,20 @@ def _annotated(
     return AnnotatedDocument(
         doc,
         label,
-        tuple(s.span for s in stored),
+        tuple(span for _, span in stored.spans),
         relations,
         events,
-        annotator,
-        store.status(doc_id, annotator),
+        stored.annotator,
+        stored.status,
     )
 
 
 def _watched(
-    docs: Iterator[AnnotatedDocument],
+    docs: Iterator[T],
     progress: Progress | None,
     cancelled: Callable[[], bool] | None,
     count: list[int],
-) -> Iterator[AnnotatedDocument]:
+) -> Iterator[T]:
     for doc in docs:
         if cancelled is not None and cancelled():
             raise Cancelled("cancelled")
@@ -204,17 +225,102 @@ def import_annotations(
     report = Report()
     importer = _Importer(store, report, extend_schema, fmt)
     count = [0]
-    docs = fmt.read(list(paths), options or ImportOptions(), report)
+    docs = _with_fingerprints(fmt.read(list(paths), options or ImportOptions(), report))
     try:
-        for doc in _watched(docs, progress, cancelled, count):
-            importer.add(doc, annotator)
+        while importer.add_batch(_watched(docs, progress, cancelled, count), annotator):
+            pass
     except Cancelled:
         report.note(f"cancelled after {count[0]} document(s)")
+    finally:
+        docs.close()  # ends the fingerprinting process now
     return report
 
 
+def _with_fingerprints(
+    docs: Iterator[AnnotatedDocument],
+) -> Generator[tuple[AnnotatedDocument, dedup.Fingerprint | None], None, None]:
+    """Each document with the fingerprint of its text under the corpus text rule (None for a
+    document read without its text: it is not added, only annotated).
+
+    A fingerprint costs about as much as storing a document. Once an import proves large (a
+    first full batch, fingerprinted here), a second process fingerprints each next batch while
+    this one stores the one before, as the article import does. Until that process has started
+    (about a second), or should it fail, a batch it has not finished is fingerprinted here.
+    """
+    pool: ProcessPoolExecutor | None = None
+    pending: tuple[list[AnnotatedDocument], Future[list[dedup.Fingerprint | None]] | None] = (
+        [],
+        None,
+    )
+    started = False  # whether the process has delivered a batch: from then on, wait for it
+    tried = False
+
+    def texts(batch: list[AnnotatedDocument]) -> list[str]:
+        return [normalize_text(d.document.text) for d in batch if d.document.text]
+
+    def finish(
+        batch: list[AnnotatedDocument], job: Future[list[dedup.Fingerprint | None]] | None
+    ) -> Iterator[tuple[AnnotatedDocument, dedup.Fingerprint | None]]:
+        nonlocal started
+        prints = None
+        if job is not None and (started or job.done()):
+            try:
+                prints = job.result()
+                started = True
+            except Exception:  # the process failed: fingerprint here instead
+                pass
+        if prints is None:
+            prints = dedup.fingerprints(texts(batch))
+        given = iter(prints)
+        return ((d, next(given) if d.document.text else None) for d in batch)
+
+    try:
+        while True:
+            batch: list[AnnotatedDocument] = []
+            failure: Exception | None = None
+            try:
+                for doc in docs:
+                    batch.append(doc)
+                    if len(batch) == FINGERPRINT_BATCH:
+                        break
+            except Exception as exc:  # the reader's: raised once the documents before it are in
+                failure = exc
+            job = None
+            if pool is not None and batch:
+                try:
+                    job = pool.submit(dedup.fingerprints, texts(batch))
+                except (BrokenProcessPool, RuntimeError):
+                    job = None
+            yield from finish(*pending)
+            pending = (batch, job)
+            if pool is None and len(batch) == FINGERPRINT_BATCH and not tried:
+                tried = True
+                pool = _fingerprint_process()
+            if failure is not None:
+                yield from finish(*pending)
+                raise failure
+            if len(batch) < FINGERPRINT_BATCH:
+                yield from finish(*pending)
+                return
+    finally:
+        if pool is not None:  # its process ends once it has finished what it is doing
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _fingerprint_process() -> ProcessPoolExecutor | None:
+    """A process that fingerprints texts, already importing what it needs; None when no
+    process can be started."""
+    try:
+        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        pool.submit(dedup.fingerprints, ["a first text for the process to import what it needs"])
+    except (OSError, RuntimeError):
+        return None
+    return pool
+
+
 class _Importer:
-    """Stores imported documents one at a time, checking them against a schema it may grow."""
+    """Stores imported documents, each atomic on its own, checking them against a schema it
+    may grow."""
 
     def __init__(self, store: Store, report: Report, extend: bool, fmt: Format) -> None:
         self.store = store
@@ -223,7 +329,38 @@ class _Importer:
         self.extend = extend
         self.schema = store.schema() if store.has_schema() else Schema("imported", ())
 
-    def add(self, doc: AnnotatedDocument, annotator: str | None) -> None:
+    def add_batch(
+        self,
+        docs: Iterator[tuple[AnnotatedDocument, dedup.Fingerprint | None]],
+        annotator: str | None,
+    ) -> bool:
+        """Store documents from ``docs`` in one transaction (a bulk one, whose search index is
+        updated at its end), for up to a second or :data:`BATCH_DOCUMENTS`; false once ``docs``
+        is used up. Each document stays atomic on its own (a savepoint). Should reading or
+        storing stop with an exception (a cancel, say), what the batch did is committed first,
+        as it would have been had each document been committed alone."""
+        stopped: BaseException | None = None
+        more = False
+        with self.store.bulk():
+            deadline = time.monotonic() + BATCH_SECONDS
+            try:
+                for done, (doc, fingerprint) in enumerate(docs, 1):
+                    self.add(doc, annotator, fingerprint)
+                    if done >= BATCH_DOCUMENTS or time.monotonic() >= deadline:
+                        more = True
+                        break
+            except BaseException as exc:  # raised again once committed
+                stopped = exc
+        if stopped is not None:
+            raise stopped
+        return more
+
+    def add(
+        self,
+        doc: AnnotatedDocument,
+        annotator: str | None,
+        fingerprint: dedup.Fingerprint | None = None,
+    ) -> None:
         where = doc.document.source or doc.name
         who = annotator or doc.annotator or IMPORTED_ANNOTATOR
         try:
@@ -231,7 +368,8 @@ class _Importer:
                 doc = normalized(doc)
                 if self.extend:
                     self._extend_schema(doc)
-                doc_id = self.store.add_document(replace(doc.document, id=None)).id
+                document = replace(doc.document, id=None)
+                doc_id = self.store.add_document(document, fingerprint=fingerprint).id
             else:
                 doc, doc_id = self._attached(doc)
                 if self.extend:
@@ -242,7 +380,9 @@ class _Importer:
         except AnnotatorError as exc:
             self.report.refuse(InputError(where, str(exc)))
             return
-        with self.store.db.atomic():
+        # One transaction for the document's annotations (merge_spans has its own, enough
+        # when there are no links: a savepoint less per document).
+        with self.store.db.atomic() if doc.relations or doc.events else nullcontext():
             ids = self._spans(doc, doc_id, who, where)
             self._links(doc, doc_id, who, ids, where)
         self.report.documents += 1
@@ -258,58 +398,53 @@ class _Importer:
         return replace(doc, document=replace(doc.document, text=text)), doc_id
 
     def _spans(self, doc: AnnotatedDocument, doc_id: int, who: str, where: str) -> dict[int, int]:
-        """Store the spans the schema allows; the store id of each stored span by its index."""
-        existing = {s.span: s.id for s in self.store.spans(doc_id, who)}
-        ids: dict[int, int] = {}
+        """Store the spans the schema allows (those there already once); the store id of each
+        stored span by its index."""
+        labels = {label.name: label for label in self.schema.labels}
+        kept: list[dom.Span] = []
+        positions: list[int] = []
         for i, span in enumerate(doc.spans):
-            label = self.schema.label(span.label)
+            label = labels.get(span.label)
             if label is None:
                 self.report.lose(f"spans labelled '{span.label}' (not in the schema)")
                 continue
-            kept = {}
-            for key, given in span.attributes.items():
-                attribute = label.attribute(key)
-                value = _typed(given, attribute.type) if attribute is not None else given
-                if attribute is None:
-                    self.report.lose(f"attribute '{key}' of {span.label} (not in the schema)")
-                elif (problem := attribute.check(value)) is not None:
-                    self.report.lose(f"attribute values the schema refuses ({problem})")
-                else:
-                    kept[key] = value
-            span = replace(span, attributes=kept)
-            if span in existing:
-                ids[i] = existing[span]
-                continue
-            try:
-                ids[i] = existing[span] = self.store.add_span(doc_id, who, span)
-            except AnnotatorError as exc:
-                self.report.refuse(InputError(where, f"span {span.start}..{span.end}: {exc}"))
-                continue
-            self.report.spans += 1
-        return ids
+            if span.attributes:
+                allowed = {}
+                for key, given in span.attributes.items():
+                    attribute = label.attribute(key)
+                    value = _typed(given, attribute.type) if attribute is not None else given
+                    if attribute is None:
+                        self.report.lose(f"attribute '{key}' of {span.label} (not in the schema)")
+                    elif (problem := attribute.check(value)) is not None:
+                        self.report.lose(f"attribute values the schema refuses ({problem})")
+                    else:
+                        allowed[key] = value
+                if allowed != dict(span.attributes):
+                    span = replace(span, attributes=allowed)
+            kept.append(span)
+            positions.append(i)
+
+        def refused(refusal: Refusal) -> None:
+            span = kept[refusal.position]
+            self.report.refuse(
+                InputError(where, f"span {span.start}..{span.end}: {refusal.reason}")
+            )
+
+        merged = self.store.merge_spans(doc_id, who, kept, refused)
+        self.report.spans += merged.added
+        return {positions[k]: i for k, i in enumerate(merged.ids) if i is not None}
 
     def _links(
         self, doc: AnnotatedDocument, doc_id: int, who: str, ids: dict[int, int], where: str
     ) -> None:
         """Store the relations and events between imported spans (those there already once)."""
-        links = self.store.links(doc_id, who)
-        relations = {(r.type, r.head, r.tail) for r in links.relations}
-        roles: dict[int, list[tuple[str, int]]] = {}
-        for role in links.roles:
-            roles.setdefault(role.event, []).append((role.role, role.span))
-        events = {(e.type, e.trigger, tuple(sorted(roles.get(e.id, ())))) for e in links.events}
+        relations: list[dom.Relation] = []
         for relation in doc.relations:
             if relation.head not in ids or relation.tail not in ids:
                 self.report.lose("relations whose spans were not imported")
                 continue
-            key = (relation.type, ids[relation.head], ids[relation.tail])
-            if key in relations:
-                continue
-            try:
-                self.store.add_relation(dom.Relation(*key))
-                relations.add(key)
-            except AnnotatorError as exc:
-                self.report.refuse(InputError(where, f"relation {relation.type}: {exc}"))
+            relations.append(dom.Relation(relation.type, ids[relation.head], ids[relation.tail]))
+        events: list[dom.Event] = []
         for event in doc.events:
             if event.trigger not in ids:
                 self.report.lose("events whose trigger was not imported")
@@ -318,14 +453,13 @@ class _Importer:
             self.report.lose(
                 "event roles whose spans were not imported", len(event.roles) - len(kept)
             )
-            signature = (event.type, ids[event.trigger], tuple(sorted(kept)))
-            if signature in events:
-                continue
-            try:
-                self.store.add_event(dom.Event(event.type, ids[event.trigger], kept), partial=True)
-                events.add(signature)
-            except AnnotatorError as exc:
-                self.report.refuse(InputError(where, f"event {event.type}: {exc}"))
+            events.append(dom.Event(event.type, ids[event.trigger], kept))
+
+        def refused(refusal: Refusal) -> None:
+            kind = (relations if refusal.kind == "relation" else events)[refusal.position].type
+            self.report.refuse(InputError(where, f"{refusal.kind} {kind}: {refusal.reason}"))
+
+        self.store.merge_links(doc_id, who, relations, events, refused, partial=True)
 
     def _extend_schema(self, doc: AnnotatedDocument) -> None:
         """Add to the schema the labels, attributes, relation and event types ``doc`` uses;

@@ -20,6 +20,7 @@ from annotator.schema import Schema
 from annotator.schema_yaml import load_schema_text, schema_to_yaml
 from corpus import db as dbmod
 from corpus import dedup, search
+from corpus.annotation_bulk import AnnotationBulkMixin
 from corpus.annotations import AnnotationsMixin
 from corpus.document_edits import DocumentEditsMixin
 from corpus.document_writer import DocumentWriter
@@ -202,7 +203,14 @@ class Stats:
     schema_version: int | None = None
 
 
-class Store(AnnotationsMixin, SpanUndoMixin, LinksMixin, DocumentEditsMixin, SchemaEditsMixin):
+class Store(
+    AnnotationsMixin,
+    AnnotationBulkMixin,
+    SpanUndoMixin,
+    LinksMixin,
+    DocumentEditsMixin,
+    SchemaEditsMixin,
+):
     """A corpus opened for reading and editing."""
 
     def __init__(self, db: pw.Database, url: str) -> None:

@@ -132,11 +132,32 @@ def token_bounds(
 
 def _apart(candidates: list[_Candidate], policy: str, report: Report) -> list[_Candidate]:
     """The candidates to write, in text order, none overlapping: those :func:`flatten` keeps
-    under ``policy`` (the others are counted)."""
+    under ``policy`` (the others are counted).
+
+    Overlaps come in small clusters (runs of spans each overlapping one before it), and spans
+    of different clusters never clash, so flattening each cluster on its own keeps exactly what
+    flattening them all at once keeps, for a fraction of the cost.
+    """
     candidates = sorted(candidates, key=lambda c: (c[0], c[1]))
-    kept, dropped = flatten([c[3] for c in candidates], policy)
-    report.lose(f"overlapping spans (policy '{policy}' kept another)", len(dropped))
-    return [candidates[i] for i in kept]
+    kept: list[_Candidate] = []
+    dropped = 0
+    start = 0  # the first candidate of the cluster being gathered
+    reach = 0  # the furthest end of its spans
+    for i, candidate in enumerate([*candidates, None]):
+        if candidate is not None and i > start and candidate[3].start < reach:
+            reach = max(reach, candidate[3].end)
+            continue
+        cluster = candidates[start:i]
+        if len(cluster) == 1:
+            kept.append(cluster[0])
+        elif cluster:
+            keep, drop = flatten([c[3] for c in cluster], policy)
+            kept.extend(cluster[k] for k in keep)
+            dropped += len(drop)
+        if candidate is not None:
+            start, reach = i, candidate[3].end
+    report.lose(f"overlapping spans (policy '{policy}' kept another)", dropped)
+    return kept
 
 
 class TagNotes:
