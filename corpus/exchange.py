@@ -175,6 +175,11 @@ def export_corpus(
     """Write the documents ``request`` selects through its format; returns the report."""
     fmt = _format(request.format, "write")
     assert fmt.write is not None
+    flt = request.filter
+    if flt is not None and flt.status is not None and request.annotator is None:
+        raise AnnotatorError("a status filter needs --annotator (whose status it is)")
+    if request.annotator is not None and request.annotator not in store.annotators():
+        raise AnnotatorError(f"no annotator called '{request.annotator}' in the corpus")
     options = request.options
     if options.schema is None and store.has_schema():
         options = replace(options, schema=store.schema())
@@ -186,7 +191,8 @@ def export_corpus(
     else:
         request.out.mkdir(parents=True, exist_ok=True)
         names = PART_NAMES[: len(request.split)]
-        parts = [(name, request.out / f"{name}{fmt.suffix}") for name in names]
+        suffix = "" if fmt.directory else fmt.suffix  # a folder format writes a folder a part
+        parts = [(name, request.out / f"{name}{suffix}") for name in names]
     try:
         for part, out in parts:
             docs: Iterator[AnnotatedDocument] = annotated_documents(

@@ -13,6 +13,7 @@ import pytest
 
 from annotator import formats
 from annotator.document import Document, Event, Relation, Span, Status
+from annotator.errors import AnnotatorError
 from annotator.formats.model import ImportOptions
 from cli import main as cli_main
 from corpus import resources
@@ -275,3 +276,21 @@ def test_an_unwritable_output_is_one_line_not_a_traceback(store, annotated, tmp_
     assert code == 2
     err = capsys.readouterr().err
     assert err.startswith(f"annotator: {out}: ") and err.count("\n") == 1
+
+
+def test_an_export_refuses_a_status_without_its_annotator_and_unknown_names(
+    store, annotated, tmp_path
+):
+    flt = DocumentFilter(status=Status.IN_PROGRESS)
+    with pytest.raises(AnnotatorError, match="status filter needs --annotator"):
+        export_corpus(store, ExportRequest("fake", tmp_path / "x.jsonl", filter=flt))
+    with pytest.raises(AnnotatorError, match="no annotator called 'alcie'"):
+        export_corpus(store, ExportRequest("fake", tmp_path / "x.jsonl", annotator="alcie"))
+
+
+def test_a_split_of_a_folder_format_writes_a_folder_per_part(store, annotated, tmp_path):
+    out = tmp_path / "brat-split"
+    export_corpus(store, ExportRequest("brat", out, split=(50, 50), seed=1))
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) <= ["dev", "train"]
+    assert any((out / part).is_dir() for part in ("train", "dev"))
+    assert not any(p.name.endswith(".tsv") for p in out.iterdir())
