@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tqdm import tqdm
 
 from cli.output import emit_json
-from corpus.copy import CopyMismatch, CopyProgress, CopyReport, copy_corpus
+
+if TYPE_CHECKING:
+    from corpus.copy import CopyProgress, CopyReport
 
 
 def add_parser(sub: Any) -> None:
@@ -78,6 +80,9 @@ def print_report(report: CopyReport, as_json: bool) -> None:
 
 
 def cmd_copy(args: argparse.Namespace) -> int:
+    # Imported here: every other command starts without psycopg2 and the copy machinery.
+    from corpus.copy import CopyMismatch, copy_corpus
+
     bar = tqdm(unit=" rows", file=sys.stderr, leave=False, disable=None, unit_scale=True)
 
     def progress(event: CopyProgress) -> None:

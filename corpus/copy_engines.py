@@ -24,8 +24,6 @@ BATCH_DOCUMENTS = 1000
 class Reader(Protocol):
     """One engine's way of reading a corpus in a transaction its owner opened."""
 
-    postgres: bool
-
     def has_table(self, name: str) -> bool:
         """Whether the database holds the table ``name``."""
 
@@ -42,8 +40,6 @@ class Reader(Protocol):
 
 class SqliteReader:
     """Reads a SQLite corpus through a ``sqlite3`` connection."""
-
-    postgres = False
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -92,8 +88,6 @@ class PostgresReader:
     """Reads a PostgreSQL corpus through a psycopg2 connection, inside a transaction block
     (a server-side cursor per table, declared and fetched by SQL, which works whether or not
     psycopg2 itself is in autocommit mode, as peewee keeps it)."""
-
-    postgres = True
 
     def __init__(self, conn: Any) -> None:
         self.conn = conn
