@@ -13,6 +13,7 @@ from annotator import formats
 from annotator.errors import AnnotatorError
 from annotator.formats.model import ExportOptions, Format, ImportOptions, Report
 from annotator.formats.split import parse_ratios
+from annotator.formats.tokenizers import named_tokenizer
 from annotator.schema_yaml import schema_to_yaml
 from cli.commands import document_filter, open_store
 from cli.output import emit_json
@@ -38,7 +39,12 @@ def _print_report(report: Report, as_json: bool, verb: str) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     store = open_store(args)
-    options = ExportOptions(scheme=args.scheme or "bio", offsets=args.offsets, policy=args.policy)
+    options = ExportOptions(
+        scheme=args.scheme or "bio",
+        offsets=args.offsets,
+        policy=args.policy,
+        tokenize=named_tokenizer(args.tokenizer),
+    )
     request = ExportRequest(
         format=args.format,
         out=Path(args.out),
@@ -60,6 +66,7 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
         offsets=args.offsets,
         scheme=args.scheme,
         max_bytes=int(args.max_size * 1024 * 1024),
+        tokenize=named_tokenizer(args.tokenizer),
     )
     with tqdm(unit=" docs", file=sys.stderr, leave=False, disable=None) as bar:
         report = import_annotations(

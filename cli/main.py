@@ -67,6 +67,12 @@ def _filters(p: argparse.ArgumentParser, search: bool = False) -> None:
 
 def _format_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
+        "--tokenizer",
+        default="builtin",
+        metavar="NAME",
+        help="tokens of token formats: builtin (default), or spacy / spacy:LANG (needs spaCy)",
+    )
+    p.add_argument(
         "--scheme",
         choices=["iob1", "bio", "bioes", "bilou"],
         help="tagging scheme of token formats (conll, hf; export default bio)",

@@ -294,3 +294,29 @@ def test_a_split_of_a_folder_format_writes_a_folder_per_part(store, annotated, t
     assert sorted(p.name for p in out.iterdir() if p.is_dir()) <= ["dev", "train"]
     assert any((out / part).is_dir() for part in ("train", "dev"))
     assert not any(p.name.endswith(".tsv") for p in out.iterdir())
+
+
+def test_the_command_line_exports_conll_with_spacys_tokens(store, annotated, tmp_path, capsys):
+    pytest.importorskip("spacy", reason="spaCy (the optional 'spacy' extra) is not installed")
+    close_bound_database()
+    out = tmp_path / "spacy.conll"
+    args = [
+        "--db",
+        store.url,
+        "export",
+        "--format",
+        "conll",
+        "--out",
+        str(out),
+        "--annotator",
+        "alice",
+    ]
+    assert cli_main.main([*args, "--tokenizer", "spacy:en"]) == 0
+    tokens = [
+        line.split()[0]
+        for line in out.read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("-DOCSTART-")
+    ]
+    assert "Wednesday" in tokens and "," in tokens
+    assert cli_main.main([*args, "--tokenizer", "nltk"]) == 2
+    assert "unknown tokenizer 'nltk'" in capsys.readouterr().err
