@@ -11,6 +11,7 @@ transaction; a refused annotation is reported and the rest kept.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import re
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
@@ -61,6 +62,7 @@ BATCH_SECONDS = 1.0
 FINGERPRINT_BATCH = 500
 """Documents fingerprinted at a time, in a second process once an import proves large."""
 
+PARTIAL = ".partial-"  # an export in the making is written under this prefix, then renamed
 PALETTE = ("#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#aec7e8", "#ffbb78")
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -203,10 +205,44 @@ def export_corpus(
                 docs = (
                     d for d in docs if part_of(str(d.document.id), request.seed, ratios) == part
                 )
-            fmt.write(_watched(docs, progress, cancelled, count), out, options, report)
+            _write(fmt, _watched(docs, progress, cancelled, count), out, options, report)
     except Cancelled:
         report.note(f"cancelled after {count[0]} document(s)")
     return report
+
+
+def _write(
+    fmt: Format,
+    docs: Iterator[AnnotatedDocument],
+    out: Path,
+    options: ExportOptions,
+    report: Report,
+) -> None:
+    """Write through ``fmt``; a one-file export goes to a file beside ``out`` that replaces it
+    only when complete, so a cancel or an error leaves the earlier file as it was."""
+    assert fmt.write is not None
+    if fmt.directory:
+        fmt.write(docs, out, options, report)
+        return
+    if not out.parent.is_dir():
+        raise AnnotatorError(f"cannot write {out}: there is no folder {out.parent}")
+    if out.is_dir():
+        raise AnnotatorError(
+            f"cannot write {out}: it is a folder (the {fmt.name} format writes a file)"
+        )
+    partial = out.with_name(PARTIAL + out.name)
+
+    def written() -> list[Path]:  # the file, and files the format writes beside it
+        return [p for p in out.parent.glob(f"{PARTIAL}{out.stem}*") if p.is_file()]
+
+    try:
+        fmt.write(docs, partial, options, report)
+    except BaseException:
+        for path in written():
+            path.unlink(missing_ok=True)
+        raise
+    for path in written():
+        os.replace(path, path.with_name(path.name[len(PARTIAL) :]))
 
 
 def import_annotations(

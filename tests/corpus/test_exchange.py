@@ -208,7 +208,7 @@ def test_cancelling_keeps_what_was_done(store, tmp_path):
     request = ExportRequest("fake", tmp_path / "part.jsonl")
     report = export_corpus(store, request, done.append, cancelled=lambda: len(done) >= 2)
     assert report.notes == ["cancelled after 2 document(s)"]
-    assert len(records(tmp_path / "part.jsonl")) == 2
+    assert not (tmp_path / "part.jsonl").exists()  # no half-written file
 
 
 def test_the_command_line_exports_and_imports(store, annotated, tmp_path, capsys):
@@ -275,7 +275,7 @@ def test_an_unwritable_output_is_one_line_not_a_traceback(store, annotated, tmp_
     code = cli_main.main(["--db", store.url, "export", "--format", "fake", "--out", str(out)])
     assert code == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"annotator: {out}: ") and err.count("\n") == 1
+    assert err == f"annotator: cannot write {out}: there is no folder {out.parent}\n"
 
 
 def test_an_export_refuses_a_status_without_its_annotator_and_unknown_names(
@@ -320,3 +320,20 @@ def test_the_command_line_exports_conll_with_spacys_tokens(store, annotated, tmp
     assert "Wednesday" in tokens and "," in tokens
     assert cli_main.main([*args, "--tokenizer", "nltk"]) == 2
     assert "unknown tokenizer 'nltk'" in capsys.readouterr().err
+
+
+def test_a_cancelled_export_leaves_the_earlier_file_whole(store, annotated, tmp_path):
+    out = tmp_path / "tasks.json"
+    export_corpus(store, ExportRequest("labelstudio", out))
+    before = out.read_bytes()
+    done: list[int] = []
+    report = export_corpus(
+        store, ExportRequest("labelstudio", out), done.append, cancelled=lambda: len(done) >= 1
+    )
+    assert report.notes == ["cancelled after 1 document(s)"]
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("tasks")) == [
+        "tasks.config.xml",
+        "tasks.json",
+    ]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".partial-")]
