@@ -205,10 +205,24 @@ def export_corpus(
                 docs = (
                     d for d in docs if part_of(str(d.document.id), request.seed, ratios) == part
                 )
+            if "metadata" not in fmt.carries:
+                docs = _noting_fields(docs, fmt.name, report)
             _write(fmt, _watched(docs, progress, cancelled, count), out, options, report)
     except Cancelled:
         report.note(f"cancelled after {count[0]} document(s)")
     return report
+
+
+def _noting_fields(
+    docs: Iterator[AnnotatedDocument], name: str, report: Report
+) -> Iterator[AnnotatedDocument]:
+    """``docs``, counting those whose fields beyond the text a format has no place for."""
+    for doc in docs:
+        d = doc.document
+        title = d.title if d.title != doc.name else ""  # a file name may carry the name
+        if any((title, d.source, d.author, d.published, d.language, d.metadata)):
+            report.lose(f"document fields and metadata ({name} keeps the text only)")
+        yield doc
 
 
 def _write(

@@ -65,10 +65,6 @@ def write(
         (out / f"{name}.ann").write_bytes(ann)
         report.documents += 1
         report.spans += sum(1 for line in lines if line.startswith("T"))
-        d = doc.document
-        title = d.title if d.title != doc.name else ""  # the file name carries it
-        if any((title, d.source, d.author, d.published, d.language, d.metadata)):
-            report.lose("document fields and metadata (brat keeps the text only)")
 
 
 def _file_name(name: str, used: set[str], report: Report) -> str:

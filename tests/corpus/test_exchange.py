@@ -337,3 +337,12 @@ def test_a_cancelled_export_leaves_the_earlier_file_whole(store, annotated, tmp_
         "tasks.json",
     ]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".partial-")]
+
+
+@pytest.mark.parametrize("name", ["conll", "brat", "csv"])
+def test_formats_without_room_for_document_fields_report_them(store, tmp_path, name):
+    store.add_document(Document(text=TEXT, title="Strike", author="Desk", metadata={"k": 1}))
+    store.add_document(Document(text="Bare text, no fields."))
+    report = export_corpus(store, ExportRequest(name, tmp_path / f"out-{name}"))
+    assert report.lost[f"document fields and metadata ({name} keeps the text only)"] == 1
+    assert export_corpus(store, ExportRequest("jsonl", tmp_path / "out.jsonl")).lost == {}
