@@ -354,6 +354,29 @@ def span_columns(span: dom.Span) -> dict[str, Any]:
     }
 
 
+def relation_columns(row: RelationRow) -> dict[str, Any]:
+    """The columns of a :class:`corpus.models.Relation` row that put ``row`` back, id included."""
+    return {
+        "id": row.id,
+        "type": row.type,
+        "head": row.head,
+        "tail": row.tail,
+        "attributes": dict(row.attributes),
+        "created_at": row.created_at,
+    }
+
+
+def event_columns(row: EventRow) -> dict[str, Any]:
+    """The columns of a :class:`corpus.models.Event` row that put ``row`` back, id included."""
+    return {
+        "id": row.id,
+        "type": row.type,
+        "trigger": row.trigger,
+        "attributes": dict(row.attributes),
+        "created_at": row.created_at,
+    }
+
+
 def domain_span(
     start: int,
     end: int,

@@ -24,7 +24,9 @@ from corpus.annotations import (
     RoleRow,
     StoredEvent,
     StoredRelation,
+    event_columns,
     in_document,
+    relation_columns,
 )
 from corpus.models import Annotator, Event, EventRole, Relation, Span
 
@@ -126,15 +128,7 @@ class LinksMixin:
             if self._set_of_span(row.tail)[0] != head_set:
                 raise AnnotatorError("a relation links spans of one annotator on one document")
             self._check_writable(head_set)
-            Relation.insert(
-                id=row.id,
-                annotation_set=head_set,
-                type=row.type,
-                head=row.head,
-                tail=row.tail,
-                attributes=dict(row.attributes),
-                created_at=row.created_at,
-            ).execute()
+            Relation.insert(annotation_set=head_set, **relation_columns(row)).execute()
 
     def _relation_row(self, relation_id: int) -> RelationRow:
         row = (
@@ -293,14 +287,7 @@ class LinksMixin:
         with _restoring(f"event {event.id}"), self.db.atomic():
             set_id = self._set_of_span(event.trigger)[0]
             self._check_writable(set_id)
-            Event.insert(
-                id=event.id,
-                annotation_set=set_id,
-                type=event.type,
-                trigger=event.trigger,
-                attributes=dict(event.attributes),
-                created_at=event.created_at,
-            ).execute()
+            Event.insert(annotation_set=set_id, **event_columns(event)).execute()
             for role in roles:
                 EventRole.insert(
                     id=role.id, event=role.event, role=role.role, span=role.span

@@ -21,6 +21,8 @@ from corpus.annotations import (
     RoleRow,
     SpanState,
     domain_span,
+    event_columns,
+    relation_columns,
     span_columns,
 )
 from corpus.models import AnnotationSet, Annotator, Event, EventRole, Relation, Span
@@ -201,30 +203,14 @@ class SpanUndoMixin:
             row[0]
             for row in _rows(list(others), lambda c: Span.select(Span.id).where(Span.id.in_(c)))
         }
-        set_of_span = dict(set_of)
         for r in relations.values():
             if r.head in alive and r.tail in alive:
-                owner = set_of_span.get(r.head) or set_of_span.get(r.tail)
+                owner = set_of.get(r.head) or set_of.get(r.tail)
                 if owner is None:
                     owner = Span.select(Span.annotation_set).where(Span.id == r.head).scalar()
-                Relation.insert(
-                    id=r.id,
-                    annotation_set=owner,
-                    type=r.type,
-                    head=r.head,
-                    tail=r.tail,
-                    attributes=dict(r.attributes),
-                    created_at=r.created_at,
-                ).execute()
+                Relation.insert(annotation_set=owner, **relation_columns(r)).execute()
         for e, set_id in events.values():
-            Event.insert(
-                id=e.id,
-                annotation_set=set_id,
-                type=e.type,
-                trigger=e.trigger,
-                attributes=dict(e.attributes),
-                created_at=e.created_at,
-            ).execute()
+            Event.insert(annotation_set=set_id, **event_columns(e)).execute()
         wanted = {r.event for r in roles.values()} - set(events)
         live_events = set(events) | {
             row[0]
