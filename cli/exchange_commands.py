@@ -39,12 +39,7 @@ def _print_report(report: Report, as_json: bool, verb: str) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     store = open_store(args)
-    options = ExportOptions(
-        scheme=args.scheme or "bio",
-        offsets=args.offsets,
-        policy=args.policy,
-        tokenize=named_tokenizer(args.tokenizer),
-    )
+    options = ExportOptions(scheme=args.scheme or "bio", offsets=args.offsets, policy=args.policy)
     request = ExportRequest(
         format=args.format,
         out=Path(args.out),
@@ -53,6 +48,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         options=options,
         split=parse_ratios(args.split) if args.split else None,
         seed=args.seed,
+        tokenizer=args.tokenizer,
     )
     with tqdm(unit=" docs", file=sys.stderr, leave=False, disable=None) as bar:
         report = export_corpus(store, request, lambda done: bar.update(done - bar.n))

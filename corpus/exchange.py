@@ -11,7 +11,6 @@ transaction; a refused annotation is reported and the rest kept.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import re
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
@@ -21,6 +20,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import unquote
 
 from annotator import document as dom
 from annotator import formats
@@ -35,6 +35,7 @@ from annotator.formats.model import (
     normalized,
 )
 from annotator.formats.split import PART_NAMES, part_of
+from annotator.formats.tokenizers import named_tokenizer
 from annotator.offsets import normalize_text
 from annotator.schema import (
     ANY,
@@ -49,7 +50,9 @@ from annotator.schema import (
 from annotator.schema_yaml import is_valid_name
 from corpus import dedup
 from corpus.annotation_bulk import Refusal, StoredSet
+from corpus.export_output import write_parts, written_aside
 from corpus.filters import DocumentFilter
+from corpus.import_batch import ImportBatch
 from corpus.links import Links
 from corpus.store import Store
 
@@ -62,9 +65,11 @@ BATCH_SECONDS = 1.0
 FINGERPRINT_BATCH = 500
 """Documents fingerprinted at a time, in a second process once an import proves large."""
 
-PARTIAL = ".partial-"  # an export in the making is written under this prefix, then renamed
 PALETTE = ("#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#aec7e8", "#ffbb78")
-_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+FIELDS = ("title", "source", "author", "published", "language")
+"""The document fields a format may carry one by one (``Format.carries``); "metadata" there
+means all of them and the metadata."""
+_NAMED = re.compile(r"(?:(?:train|dev|test)[-_])?\d+\.(?P<who>[^.]*[^.\d][^.]*)")
 
 
 class Cancelled(AnnotatorError):
@@ -79,7 +84,8 @@ Progress = Callable[[int], None]
 
 @dataclass(frozen=True)
 class ExportRequest:
-    """What to export: the format, where to, which documents and whose annotations, how."""
+    """What to export: the format, where to, which documents and whose annotations, how
+    (``tokenizer``: see :func:`annotator.formats.tokenizers.named_tokenizer`)."""
 
     format: str
     out: Path
@@ -88,6 +94,7 @@ class ExportRequest:
     options: ExportOptions = field(default_factory=ExportOptions)
     split: tuple[int, ...] | None = None
     seed: int = 0
+    tokenizer: str = "builtin"
 
 
 def _format(name: str, needs: str) -> Format:
@@ -99,33 +106,45 @@ def _format(name: str, needs: str) -> Format:
     return fmt
 
 
-def _safe(text: str) -> str:
-    return _SAFE.sub("_", text).strip("_") or "x"
+def name_part(annotator: str) -> str:
+    """``annotator`` as the part of a document's name after its id: letters, digits, ``_``
+    and ``-`` as they are, anything else (a dot, a space) as %XX, so the name reads back."""
+    return "".join(
+        c if c.isalnum() or c in "_-" else "".join(f"%{b:02X}" for b in c.encode())
+        for c in annotator
+    )
+
+
+def annotator_in_name(name: str) -> str | None:
+    """The annotator a name such as an export of everyone's sets gives a document
+    (``<id>.<annotator>``, also below a split's part folder); None for other names."""
+    found = _NAMED.fullmatch(name)
+    return unquote(found.group("who")) if found else None
 
 
 def annotated_documents(
     store: Store, flt: DocumentFilter | None = None, annotator: str | None = None
 ) -> Iterator[AnnotatedDocument]:
     """The corpus's documents with their annotations, streamed in id order: ``annotator``'s
-    set of each, or every annotator's set (a document nobody annotated comes once, bare).
-    Documents and their sets are read a chunk at a time, in a few queries per chunk."""
+    set of each, named by the document's id, or every annotator's set, named
+    ``<id>.<annotator>`` (see :func:`annotator_in_name`; a document nobody annotated comes
+    once, bare). Documents and their sets are read a chunk at a time, in a few queries per
+    chunk."""
     for doc, sets in store.documents_with_sets(flt, annotator):
         doc_id = doc.id
         assert doc_id is not None
         if annotator is not None:
             found = sets[0] if sets else StoredSet(annotator, dom.Status.NEW, [], Links())
-            yield _annotated(doc, doc_id, found, several=False)
+            yield _annotated(doc, doc_id, found, named=False)
         elif not sets:
             yield AnnotatedDocument(doc, str(doc_id))
         else:
             for stored in sets:
-                yield _annotated(doc, doc_id, stored, several=len(sets) > 1)
+                yield _annotated(doc, doc_id, stored, named=True)
 
 
-def _annotated(
-    doc: dom.Document, doc_id: int, stored: StoredSet, several: bool
-) -> AnnotatedDocument:
-    label = f"{doc_id}.{_safe(stored.annotator)}" if several else str(doc_id)
+def _annotated(doc: dom.Document, doc_id: int, stored: StoredSet, named: bool) -> AnnotatedDocument:
+    label = f"{doc_id}.{name_part(stored.annotator)}" if named else str(doc_id)
     index = {span_id: i for i, (span_id, _) in enumerate(stored.spans)}
     links = stored.links
     relations = tuple(
@@ -174,89 +193,76 @@ def export_corpus(
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> Report:
-    """Write the documents ``request`` selects through its format; returns the report."""
+    """Write the documents ``request`` selects through its format; returns the report.
+
+    What is written goes aside first and takes the place of ``request.out`` only when
+    complete (:func:`corpus.export_output.written_aside`): a cancel or an error leaves the
+    earlier export as it was. A split reads each document once, writing it to its part."""
     fmt = _format(request.format, "write")
-    assert fmt.write is not None
+    write = fmt.write
+    assert write is not None
     flt = request.filter
     if flt is not None and flt.status is not None and request.annotator is None:
         raise AnnotatorError("a status filter needs --annotator (whose status it is)")
     if request.annotator is not None and request.annotator not in store.annotators():
         raise AnnotatorError(f"no annotator called '{request.annotator}' in the corpus")
     options = request.options
+    if request.tokenizer != "builtin":
+        options = replace(options, tokenize=named_tokenizer(request.tokenizer))
     if options.schema is None and store.has_schema():
         options = replace(options, schema=store.schema())
     report = Report()
     count = [0]
-    parts: list[tuple[str | None, Path]]
-    if request.split is None:
-        parts = [(None, request.out)]
-    else:
-        request.out.mkdir(parents=True, exist_ok=True)
-        names = PART_NAMES[: len(request.split)]
-        suffix = "" if fmt.directory else fmt.suffix  # a folder format writes a folder a part
-        parts = [(name, request.out / f"{name}{suffix}") for name in names]
+    docs = annotated_documents(store, request.filter, request.annotator)
+    docs = _watched(_noting_fields(docs, fmt, report), progress, cancelled, count)
+    what = f"the {fmt.name} format"
     try:
-        for part, out in parts:
-            docs: Iterator[AnnotatedDocument] = annotated_documents(
-                store, request.filter, request.annotator
+        if request.split is None:
+            with written_aside(request.out, fmt.directory, what) as out:
+                write(docs, out, options, report)
+            return report
+        ratios, seed = request.split, request.seed
+        suffix = "" if fmt.directory else fmt.suffix  # a folder format writes a folder a part
+        with written_aside(request.out, True, "a split") as folder:
+            folder.mkdir()
+            write_parts(
+                lambda part, out, part_report: write(part, out, options, part_report),
+                docs,
+                {name: folder / f"{name}{suffix}" for name in PART_NAMES[: len(ratios)]},
+                lambda doc: part_of(str(doc.document.id), seed, ratios),
+                report,
             )
-            if part is not None and request.split is not None:
-                ratios = request.split
-                docs = (
-                    d for d in docs if part_of(str(d.document.id), request.seed, ratios) == part
-                )
-            if "metadata" not in fmt.carries:
-                docs = _noting_fields(docs, fmt.name, report)
-            _write(fmt, _watched(docs, progress, cancelled, count), out, options, report)
     except Cancelled:
         report.note(f"cancelled after {count[0]} document(s)")
     return report
 
 
 def _noting_fields(
-    docs: Iterator[AnnotatedDocument], name: str, report: Report
+    docs: Iterator[AnnotatedDocument], fmt: Format, report: Report
 ) -> Iterator[AnnotatedDocument]:
-    """``docs``, counting those whose fields beyond the text a format has no place for."""
+    """``docs``, counting those with document fields (or metadata) ``fmt`` has no place for:
+    ``fmt.carries`` names the fields it keeps, or "metadata" for all of them."""
+    if "metadata" in fmt.carries:
+        yield from docs
+        return
+    lacking = [name for name in (*FIELDS, "metadata") if name not in fmt.carries]
+    if len(lacking) > len(FIELDS):
+        what = f"document fields and metadata ({fmt.name} keeps the text only)"
+    else:
+        what = f"document fields {fmt.name} has no place for ({', '.join(lacking)})"
     for doc in docs:
         d = doc.document
-        title = d.title if d.title != doc.name else ""  # a file name may carry the name
-        if any((title, d.source, d.author, d.published, d.language, d.metadata)):
-            report.lose(f"document fields and metadata ({name} keeps the text only)")
+        given = {
+            "title": d.title if d.title != doc.name else "",  # a file name may carry the name
+            "source": d.source,
+            "author": d.author,
+            "published": d.published,
+            "language": d.language,
+            "metadata": d.metadata,
+        }
+        if any(given[name] for name in lacking):
+            report.lose(what)
         yield doc
-
-
-def _write(
-    fmt: Format,
-    docs: Iterator[AnnotatedDocument],
-    out: Path,
-    options: ExportOptions,
-    report: Report,
-) -> None:
-    """Write through ``fmt``; a one-file export goes to a file beside ``out`` that replaces it
-    only when complete, so a cancel or an error leaves the earlier file as it was."""
-    assert fmt.write is not None
-    if fmt.directory:
-        fmt.write(docs, out, options, report)
-        return
-    if not out.parent.is_dir():
-        raise AnnotatorError(f"cannot write {out}: there is no folder {out.parent}")
-    if out.is_dir():
-        raise AnnotatorError(
-            f"cannot write {out}: it is a folder (the {fmt.name} format writes a file)"
-        )
-    partial = out.with_name(PARTIAL + out.name)
-
-    def written() -> list[Path]:  # the file, and files the format writes beside it
-        return [p for p in out.parent.glob(f"{PARTIAL}{out.stem}*") if p.is_file()]
-
-    try:
-        fmt.write(docs, partial, options, report)
-    except BaseException:
-        for path in written():
-            path.unlink(missing_ok=True)
-        raise
-    for path in written():
-        os.replace(path, path.with_name(path.name[len(PARTIAL) :]))
 
 
 def import_annotations(
@@ -273,8 +279,9 @@ def import_annotations(
 
     Documents are matched by their text (an identical text is the same document); each
     document's annotations are stored in one transaction, as ``annotator`` (else as the file
-    says, else "imported"). Labels, attributes, relation and event types the schema lacks are
-    reported and left out, or added to the schema with ``extend_schema``.
+    says, else as the document's name says: :func:`annotator_in_name`, else "imported").
+    Labels, attributes, relation and event types the schema lacks are reported and left out,
+    or added to the schema with ``extend_schema``.
     """
     fmt = _format(format_name, "read")
     assert fmt.read is not None
@@ -298,10 +305,11 @@ def _with_fingerprints(
     """Each document with the fingerprint of its text under the corpus text rule (None for a
     document read without its text: it is not added, only annotated).
 
-    A fingerprint costs about as much as storing a document. Once an import proves large (a
-    first full batch, fingerprinted here), a second process fingerprints each next batch while
-    this one stores the one before, as the article import does. Until that process has started
-    (about a second), or should it fail, a batch it has not finished is fingerprinted here.
+    A fingerprint costs about a fifth of storing a document (a batch is fingerprinted at
+    once). Once an import proves large (a first full batch, fingerprinted here), a second
+    process fingerprints each next batch while this one stores the one before, as the article
+    import does. Until that process has started (about a second), or should it fail, a batch
+    it has not finished is fingerprinted here.
     """
     pool: ProcessPoolExecutor | None = None
     pending: tuple[list[AnnotatedDocument], Future[list[dedup.Fingerprint | None]] | None] = (
@@ -376,7 +384,13 @@ def _fingerprint_process() -> ProcessPoolExecutor | None:
 
 class _Importer:
     """Stores imported documents, each atomic on its own, checking them against a schema it
-    may grow."""
+    may grow.
+
+    A new document without relations or events (most of them) is taken into an
+    :class:`ImportBatch`, written with the others at the end of the batch; any other (a text
+    the corpus has, one with links, one given by id without its text) is stored alone, once
+    the documents taken before it are written.
+    """
 
     def __init__(self, store: Store, report: Report, extend: bool, fmt: Format) -> None:
         self.store = store
@@ -384,6 +398,7 @@ class _Importer:
         self.report = report
         self.extend = extend
         self.schema = store.schema() if store.has_schema() else Schema("imported", ())
+        self.batch: ImportBatch | None = None
 
     def add_batch(
         self,
@@ -392,12 +407,13 @@ class _Importer:
     ) -> bool:
         """Store documents from ``docs`` in one transaction (a bulk one, whose search index is
         updated at its end), for up to a second or :data:`BATCH_DOCUMENTS`; false once ``docs``
-        is used up. Each document stays atomic on its own (a savepoint). Should reading or
-        storing stop with an exception (a cancel, say), what the batch did is committed first,
-        as it would have been had each document been committed alone."""
+        is used up. Each document stays atomic on its own. Should reading or storing stop with
+        an exception (a cancel, say), what the batch did is committed first, as it would have
+        been had each document been committed alone."""
         stopped: BaseException | None = None
         more = False
         with self.store.bulk():
+            self.batch = ImportBatch(self.store)
             deadline = time.monotonic() + BATCH_SECONDS
             try:
                 for done, (doc, fingerprint) in enumerate(docs, 1):
@@ -407,6 +423,12 @@ class _Importer:
                         break
             except BaseException as exc:  # raised again once committed
                 stopped = exc
+            try:
+                self.batch.write()  # the documents taken, even when stopped
+            except BaseException as exc:  # a failure to store them outranks a cancel
+                stopped = exc
+            finally:
+                self.batch = None
         if stopped is not None:
             raise stopped
         return more
@@ -418,15 +440,28 @@ class _Importer:
         fingerprint: dedup.Fingerprint | None = None,
     ) -> None:
         where = doc.document.source or doc.name
-        who = annotator or doc.annotator or IMPORTED_ANNOTATOR
+        who = annotator or doc.annotator or annotator_in_name(doc.name) or IMPORTED_ANNOTATOR
+        assert self.batch is not None, "documents are added by add_batch"
         try:
             if doc.document.text:
                 doc = normalized(doc)
                 if self.extend:
                     self._extend_schema(doc)
-                document = replace(doc.document, id=None)
+                document = doc.document
+                if document.id is not None:
+                    document = replace(document, id=None)
+                digest = None if doc.relations or doc.events else self.batch.digest(document)
+                if digest is not None:
+                    kept, _ = self._allowed(doc)
+                    refused = self._refuser(kept, where)
+                    self.batch.take(
+                        document, digest, fingerprint, who, kept, refused, self._written
+                    )
+                    return
+                self.batch.write()  # those taken before it, first
                 doc_id = self.store.add_document(document, fingerprint=fingerprint).id
             else:
+                self.batch.write()
                 doc, doc_id = self._attached(doc)
                 if self.extend:
                     self._extend_schema(doc)
@@ -453,9 +488,22 @@ class _Importer:
             return self.format.attach(doc, text, self.report), doc_id
         return replace(doc, document=replace(doc.document, text=text)), doc_id
 
+    def _written(self, spans: int) -> None:
+        """Count a document of the batch, stored with ``spans`` new spans."""
+        self.report.documents += 1
+        self.report.spans += spans
+
     def _spans(self, doc: AnnotatedDocument, doc_id: int, who: str, where: str) -> dict[int, int]:
         """Store the spans the schema allows (those there already once); the store id of each
         stored span by its index."""
+        kept, positions = self._allowed(doc)
+        merged = self.store.merge_spans(doc_id, who, kept, self._refuser(kept, where))
+        self.report.spans += merged.added
+        return {positions[k]: i for k, i in enumerate(merged.ids) if i is not None}
+
+    def _allowed(self, doc: AnnotatedDocument) -> tuple[list[dom.Span], list[int]]:
+        """The spans of ``doc`` with the labels and attributes the schema has (the rest
+        reported), and the index of each in ``doc.spans``."""
         labels = {label.name: label for label in self.schema.labels}
         kept: list[dom.Span] = []
         positions: list[int] = []
@@ -479,6 +527,10 @@ class _Importer:
                     span = replace(span, attributes=allowed)
             kept.append(span)
             positions.append(i)
+        return kept, positions
+
+    def _refuser(self, kept: list[dom.Span], where: str) -> Callable[[Refusal], None]:
+        """Reports a refusal of one of ``kept``."""
 
         def refused(refusal: Refusal) -> None:
             span = kept[refusal.position]
@@ -486,9 +538,7 @@ class _Importer:
                 InputError(where, f"span {span.start}..{span.end}: {refusal.reason}")
             )
 
-        merged = self.store.merge_spans(doc_id, who, kept, refused)
-        self.report.spans += merged.added
-        return {positions[k]: i for k, i in enumerate(merged.ids) if i is not None}
+        return refused
 
     def _links(
         self, doc: AnnotatedDocument, doc_id: int, who: str, ids: dict[int, int], where: str
@@ -564,6 +614,8 @@ class _Importer:
             self.report.refuse(InputError(doc.name, f"the schema cannot take these names: {exc}"))
             return
         self.schema = self.store.schema()
+        if self.batch is not None:
+            self.batch.schema_changed()
         added = len(grown.labels) - len(schema.labels)
         self.report.note(
             f"schema extended: {added} label(s) added, now version {self.schema.version}"

@@ -23,7 +23,7 @@ from corpus import dedup, search
 from corpus.annotation_bulk import AnnotationBulkMixin
 from corpus.annotations import AnnotationsMixin
 from corpus.document_edits import DocumentEditsMixin
-from corpus.document_writer import DocumentWriter
+from corpus.document_writer import NEAR_CANDIDATES, DocumentWriter, check_storable
 from corpus.filters import DocumentFilter, DocumentOrder
 from corpus.links import LinksMixin
 from corpus.migrations import ensure_schema
@@ -68,17 +68,6 @@ class DocumentSummary:
     collections: tuple[str, ...] = ()
     span_count: int = 0
     status: str | None = None  # one annotator's, when the listing was asked for theirs
-
-
-def _holds_nul(value: Any) -> bool:
-    """Whether a NUL character (which PostgreSQL cannot store) is anywhere in ``value``."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(_holds_nul(v) for v in value)
-    return False
 
 
 class _Bulk:
@@ -252,20 +241,7 @@ class Store(
         ``fingerprint`` may bring the text's fingerprint computed elsewhere (a bulk import
         computes them in a second process).
         """
-        if _holds_nul(
-            (
-                doc.text,
-                doc.title,
-                doc.source,
-                doc.author,
-                doc.published,
-                doc.language,
-                dict(doc.metadata),
-            )
-        ):
-            raise AnnotatorError(
-                "the article holds a NUL character (U+0000), which a corpus cannot store"
-            )
+        check_storable(doc)
         digest = dedup.content_hash(doc.text)
         writer = self._writer
         with self.db.atomic():
@@ -301,26 +277,10 @@ class Store(
         """The most similar earlier document at or above the near-duplicate threshold, if any."""
         if fp is None:
             return None, 0.0
-        candidates = self._writer.candidates(fp.bands, limit=20)
+        candidates = self._writer.candidates(fp.bands, limit=NEAR_CANDIDATES)
         if self._bulk is not None:
             candidates += self._bulk.candidates(fp.bands)
-        # Chance band collisions are common in a large corpus: screen them by their signatures.
-        likely = [
-            doc_id
-            for doc_id, signature in candidates
-            if dedup.estimated_similarity(fp.signature, signature) >= dedup.SCREEN
-        ]
-        best: tuple[int | None, float] = (None, 0.0)
-        if not likely:
-            return best
-        mine = dedup.shingles(text)
-        for doc_id, other in (
-            Document.select(Document.id, Document.text).where(Document.id.in_(likely)).tuples()
-        ):
-            similarity = dedup.jaccard(mine, dedup.shingles(other))
-            if similarity >= dedup.THRESHOLD and similarity > best[1]:
-                best = (doc_id, similarity)
-        return best
+        return dedup.nearest(text, fp.signature, candidates, self._writer.texts)
 
     def _add_to_collections(self, doc_id: int, names: Iterable[str]) -> None:
         for name in names:

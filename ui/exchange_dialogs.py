@@ -4,6 +4,7 @@ not carry, what was refused and why)."""
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
@@ -37,10 +38,32 @@ from corpus.filters import DocumentFilter
 from corpus.store import Store
 from ui.exchange_worker import ExchangeOutcome, ExchangeWorker, Job
 
-TOKEN_FORMATS = {"conll", "hf"}
-UTF16_FORMATS = {"jsonl", "w3c"}
-SHOW_PROGRESS_AFTER_MS = 400  # the formats whose offsets may count UTF-16 units
+TOKEN_FORMATS = {"conll", "hf"}  # the formats with a tagging scheme
+TOKENIZED_FORMATS = TOKEN_FORMATS | {"spacy", "xmi", "webanno-tsv"}  # they write tokens
+UTF16_FORMATS = {"jsonl", "w3c"}  # the formats whose offsets may count UTF-16 units
+SHOW_PROGRESS_AFTER_MS = 400
 ALL = "All"
+SPACY_LANGUAGES = (
+    ("ar", "Arabic"),
+    ("zh", "Chinese"),
+    ("nl", "Dutch"),
+    ("en", "English"),
+    ("fr", "French"),
+    ("de", "German"),
+    ("he", "Hebrew"),
+    ("hi", "Hindi"),
+    ("it", "Italian"),
+    ("fa", "Persian"),
+    ("pl", "Polish"),
+    ("pt", "Portuguese"),
+    ("ru", "Russian"),
+    ("es", "Spanish"),
+    ("tr", "Turkish"),
+    ("uk", "Ukrainian"),
+    ("ur", "Urdu"),
+    ("xx", "other (multi-language rules)"),
+)
+"""The languages offered for spaCy's tokenizer: blank pipelines that need nothing more."""
 
 
 def _combo(items: list[tuple[str, object]]) -> QComboBox:
@@ -71,6 +94,17 @@ class ExportDialog(QDialog):
         self.collection = _combo([(ALL, None)] + [(c, c) for c in store.collection_names()])
         self.scheme = _combo([(s.upper(), s) for s in ("bio", "iob1", "bioes", "bilou")])
         self.policy = _combo([(f"{p}: {d}", p) for p, d in POLICIES.items()])
+        spacy = importlib.util.find_spec("spacy") is not None  # found, not imported: quick
+        self.tokenizer = _combo(
+            [("Built-in (fast)", "builtin")] + ([("spaCy", "spacy")] if spacy else [])
+        )
+        self.tokenizer.setToolTip("How token formats cut the text into tokens")
+        self.language = _combo([(f"{name} ({code})", code) for code, name in SPACY_LANGUAGES])
+        self.language.setCurrentIndex(self.language.findData("en"))
+        self.language.setToolTip("The language whose tokenizer rules spaCy applies")
+        tokenizer_row = self.tokenizer_row = QHBoxLayout()
+        tokenizer_row.addWidget(self.tokenizer, 1)
+        tokenizer_row.addWidget(self.language, 1)
         self.utf16 = QCheckBox("Count offsets in UTF-16 units (doccano's browser)")
         self.split = QCheckBox("Split into train / dev / test by document")
         self.ratios = QLineEdit("80,10,10")
@@ -78,12 +112,13 @@ class ExportDialog(QDialog):
         self.seed.setRange(0, 1_000_000)
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #c0392b")
-        form = QFormLayout()
+        form = self.form = QFormLayout()
         form.addRow("Format", self.format)
         form.addRow("Write to", out_row)
         form.addRow("Annotations of", self.annotator)
         form.addRow("Status", self.status)
         form.addRow("Collection", self.collection)
+        form.addRow("Tokenizer", tokenizer_row)
         form.addRow("Tagging scheme", self.scheme)
         form.addRow("Overlapping spans", self.policy)
         form.addRow("", self.utf16)
@@ -100,13 +135,19 @@ class ExportDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
-        for signal in (self.format.currentIndexChanged, self.split.toggled):
+        for signal in (
+            self.format.currentIndexChanged,
+            self.split.toggled,
+            self.tokenizer.currentIndexChanged,
+        ):
             signal.connect(self._update)
         self._update()
         self.request: ExportRequest | None = None
 
     def _update(self) -> None:
         name = self.format.currentData()
+        self.form.setRowVisible(self.tokenizer_row, name in TOKENIZED_FORMATS)
+        self.language.setVisible(self.tokenizer.currentData() == "spacy")
         self.scheme.setEnabled(name in TOKEN_FORMATS)
         self.policy.setEnabled(name in TOKEN_FORMATS | {"spacy"})
         self.utf16.setEnabled(name in UTF16_FORMATS)
@@ -149,7 +190,16 @@ class ExportDialog(QDialog):
             options=options,
             split=parse_ratios(self.ratios.text()) if self.split.isChecked() else None,
             seed=self.seed.value(),
+            tokenizer=self._tokenizer(),
         )
+
+    def _tokenizer(self) -> str:
+        """The tokenizer's name as the command line takes it (``--tokenizer``)."""
+        if self.format.currentData() not in TOKENIZED_FORMATS:
+            return "builtin"
+        if self.tokenizer.currentData() == "spacy":
+            return f"spacy:{self.language.currentData()}"
+        return "builtin"
 
     def _accept(self) -> None:
         try:

@@ -11,6 +11,13 @@ The file holds no document texts: reading yields documents with an empty text, i
 the ``document`` column (the name the export wrote), and keeps each row's ``text`` cell so
 that :func:`resolve` can check the spans against the stored text once the corpus has found
 the document.
+
+Rows are read one at a time and a document is yielded as soon as a row of another document
+(or annotator) follows, so memory holds one document's rows, not the file's (the export
+writes each document's rows together). Rows of one document and annotator that are not
+consecutive come as several documents of the same name and annotator, one per run of rows;
+the corpus adds each one's spans to the same document, so the import stores the same spans
+(its report counts the document once per run).
 """
 
 from __future__ import annotations
@@ -103,8 +110,8 @@ def write(
 def read(
     paths: Sequence[Path], options: ImportOptions, report: Report
 ) -> Iterator[AnnotatedDocument]:
-    """The spans of CSV files (or folders of them), grouped into one document per document
-    name and annotator, each file's in the order they first appear."""
+    """The spans of CSV files (or folders of them), one document per run of consecutive rows
+    of a document name and annotator, in the order of the file."""
     if options.offsets == "utf16":
         report.note(_UTF16_NOTE)
     for path in _files(paths, report):
@@ -131,16 +138,25 @@ def _files(paths: Sequence[Path], report: Report) -> Iterator[Path]:
 
 
 class _Group:
-    """The rows of one document and annotator: spans and, for each, its text cell and line."""
+    """Consecutive rows of one document and annotator: spans and, for each, its text cell,
+    file and line."""
 
-    def __init__(self) -> None:
+    def __init__(self, key: tuple[str, str | None]) -> None:
+        self.key = key
         self.spans: list[Span] = []
         self.covered: list[tuple[str, str, int]] = []
 
+    def document(self) -> AnnotatedDocument:
+        name, annotator = self.key
+        metadata = {COVERED: tuple(self.covered)}
+        document = Document(text="", id=_document_id(name), metadata=metadata)
+        return AnnotatedDocument(document, name, tuple(self.spans), annotator=annotator)
+
 
 def _read_file(path: Path, report: Report) -> Iterator[AnnotatedDocument]:
+    """The documents of one file, a run of consecutive rows at a time."""
     where = str(path)
-    groups: dict[tuple[str, str | None], _Group] = {}
+    group: _Group | None = None
     line = 1
     try:
         with path.open(encoding="utf-8-sig", newline="") as f:
@@ -157,17 +173,21 @@ def _read_file(path: Path, report: Report) -> Iterator[AnnotatedDocument]:
             for row in reader:
                 if any(cell.strip() for cell in row):
                     try:
-                        _add_row(groups, _Row(row, columns), where, line)
+                        key, span, text = _parse_row(_Row(row, columns))
                     except ValueError as exc:
                         report.refuse(InputError(where, str(exc), line))
+                    else:
+                        if group is None or group.key != key:
+                            if group is not None:
+                                yield group.document()
+                            group = _Group(key)
+                        group.spans.append(span)
+                        group.covered.append((text, where, line))
                 line = reader.line_num + 1
     except UnicodeDecodeError:
         report.refuse(InputError(where, "not UTF-8 text", line))
-    for (name, annotator), group in groups.items():
-        document = Document(
-            text="", id=_document_id(name), metadata={COVERED: tuple(group.covered)}
-        )
-        yield AnnotatedDocument(document, name, tuple(group.spans), annotator=annotator)
+    if group is not None:
+        yield group.document()
 
 
 class _Row:
@@ -182,9 +202,8 @@ class _Row:
         return restored(self.row[i]) if i is not None and i < len(self.row) else ""
 
 
-def _add_row(
-    groups: dict[tuple[str, str | None], _Group], row: _Row, where: str, line: int
-) -> None:
+def _parse_row(row: _Row) -> tuple[tuple[str, str | None], Span, str]:
+    """The row's document and annotator, its span, and its text cell."""
     name = row["document"]
     if not name:
         raise ValueError("the document cell is empty")
@@ -199,9 +218,7 @@ def _add_row(
             f"offsets {start}..{end} cover {end - start} character(s) but the text cell "
             f"{text!r} has {len(text)}"
         )
-    group = groups.setdefault((name, row["annotator"] or None), _Group())
-    group.spans.append(span)
-    group.covered.append((text, where, line))
+    return (name, row["annotator"] or None), span, text
 
 
 def _whole(cell: str, column: str) -> int:

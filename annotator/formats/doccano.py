@@ -3,7 +3,8 @@
 
 The writer picks the form from the schema: ``entities``/``relations`` when the schema declares
 relation types, the ``label`` form otherwise (relations are then reported as not carried). The
-reader takes both forms, one object per line or a JSON file holding one object or a list.
+reader takes both forms, one object per line or a JSON file holding one object or a list,
+reading a record at a time (a list through :mod:`annotator.formats.json_stream`).
 Offsets are code points, or UTF-16 units with ``offsets="utf16"`` (doccano's browser counts
 those). Document fields and metadata travel in ``meta``, the annotator's name in ``annotator``
 (a key of ours, which doccano keeps as metadata); attributes, notes, events and the
@@ -12,15 +13,14 @@ fragments of discontinuous spans have no place in doccano and are reported as no
 
 from __future__ import annotations
 
-import itertools
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from annotator.document import Document, Relation, Span
 from annotator.errors import AnnotatorError, InputError
+from annotator.formats import json_stream
 from annotator.formats.model import (
     AnnotatedDocument,
     ExportOptions,
@@ -34,7 +34,6 @@ SUFFIXES = (".jsonl", ".json")
 FIELDS = ("title", "source", "author", "published", "language")
 """Document fields written into ``meta`` and read back from it."""
 _RESERVED = frozenset({"id", "text", "label", "entities", "relations", "cats", "meta", "annotator"})
-_WHITESPACE = re.compile(r"[ \t\n\r]*")
 
 
 # -- writing ------------------------------------------------------------------------------------
@@ -134,72 +133,39 @@ def _files(paths: Sequence[Path], report: Report) -> Iterator[Path]:
 
 def _records(path: Path, report: Report) -> Iterator[tuple[int, object]]:
     """Each record with the line it starts on: one per line, or, when the file starts with
-    ``[`` or a line holding ``{`` alone, the one JSON value (an object or a list) it holds."""
+    ``[`` or a line holding ``{`` alone, the one JSON value (an object or a list) it holds,
+    read a record at a time."""
     where = str(path)
+    if not _holds_one_value(path):
+        try:
+            with path.open(encoding="utf-8-sig") as f:
+                for number, line in enumerate(f, 1):
+                    if not line.strip():
+                        continue
+                    try:
+                        yield number, json.loads(line)
+                    except json.JSONDecodeError as exc:
+                        reason = f"not JSON: {exc.msg} (column {exc.colno})"
+                        report.refuse(InputError(where, reason, number))
+        except UnicodeDecodeError:
+            report.refuse(InputError(where, "not UTF-8 text"))
+        return
     try:
-        with path.open(encoding="utf-8-sig") as f:
-            lines = ((number, line) for number, line in enumerate(f, 1) if line.strip())
-            first = next(lines, None)
-            if first is None:
-                return
-            number, line = first
-            if line.strip() == "{" or line.lstrip().startswith("["):
-                yield from _json_values("\n" * (number - 1) + line + f.read(), where, report)
-                return
-            for number, line in itertools.chain([first], lines):
-                try:
-                    yield number, json.loads(line)
-                except json.JSONDecodeError as exc:
-                    reason = f"not JSON: {exc.msg} (column {exc.colno})"
-                    report.refuse(InputError(where, reason, number))
-    except UnicodeDecodeError:
-        report.refuse(InputError(where, "not UTF-8 text"))
+        with path.open("rb") as raw:
+            yield from json_stream.values(json_stream.JsonEvents(raw, where))
+    except InputError as exc:
+        report.refuse(exc)
 
 
-def _json_values(text: str, where: str, report: Report) -> Iterator[tuple[int, object]]:
-    """The JSON value ``text`` holds, or each item of the list it holds, with its line."""
-    decoder = json.JSONDecoder()
-    lines = _LineCounter(text)
-    pos = _skip(text, 0)
-    try:
-        if not text.startswith("[", pos):
-            value, pos = decoder.raw_decode(text, pos)
-            yield lines.at(_skip(text, 0)), value
-        else:
-            pos = _skip(text, pos + 1)
-            while not text.startswith("]", pos):
-                value, end = decoder.raw_decode(text, pos)
-                yield lines.at(pos), value
-                pos = _skip(text, end)
-                if text.startswith(",", pos):
-                    pos = _skip(text, pos + 1)
-                elif not text.startswith("]", pos):
-                    raise json.JSONDecodeError("expected ',' or ']'", text, pos)
-            pos += 1
-        if _skip(text, pos) < len(text):
-            raise json.JSONDecodeError("extra data after the JSON value", text, _skip(text, pos))
-    except json.JSONDecodeError as exc:
-        report.refuse(InputError(where, f"not JSON: {exc.msg} (column {exc.colno})", exc.lineno))
-
-
-def _skip(text: str, pos: int) -> int:
-    match = _WHITESPACE.match(text, pos)
-    assert match is not None  # the pattern matches the empty string
-    return match.end()
-
-
-class _LineCounter:
-    """Line numbers of increasing positions in a text, counting each newline once."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.pos = 0
-        self.line = 1
-
-    def at(self, pos: int) -> int:
-        self.line += self.text.count("\n", self.pos, pos)
-        self.pos = pos
-        return self.line
+def _holds_one_value(path: Path) -> bool:
+    """Whether the first line that is not blank starts with ``[`` or holds ``{`` alone (read
+    a piece at a time: a JSON file may be one long line)."""
+    with path.open("rb") as f:
+        while piece := f.readline(json_stream.CHUNK):
+            line = piece.decode("utf-8", errors="replace").lstrip("\ufeff")
+            if line.strip():
+                return line.lstrip().startswith("[") or line.strip() == "{"
+    return False
 
 
 class _Place:
@@ -292,7 +258,7 @@ def _spans(
             whole = type(start) is int and type(end) is int
             if whole and type(label) is str and label and 0 <= start < end <= length:
                 ids[number - 1] = len(spans)
-                spans.append(Span(start, end, label))
+                spans.append(Span.plain(start, end, label))
                 continue
         if isinstance(item, str):
             categories += 1  # a text-classification label, not a span

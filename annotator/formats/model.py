@@ -21,8 +21,10 @@ from annotator.tokenizer import Token
 
 CARRIES = frozenset(
     {"overlaps", "relations", "events", "attributes", "notes", "discontinuous", "metadata"}
+    | {"title", "source", "author", "published", "language"}
 )
-"""What a format may be able to carry beyond flat labelled spans; see :class:`Format`."""
+"""What a format may be able to carry beyond flat labelled spans; see :class:`Format`.
+"metadata" means every document field and the metadata; a field's name, that field alone."""
 
 
 @dataclass(frozen=True)

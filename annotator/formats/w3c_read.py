@@ -9,11 +9,24 @@ selectors cannot be checked, and a document pieced together from quotes would ha
 that are not the source's. Annotations of whole resources, images, or selections by fragment,
 CSS, XPath or SVG are counted as not carried. A relation, event or role is a ``linking``
 annotation whose targets are other annotations (see :mod:`annotator.formats.w3c`).
+
+The file is read as a stream (:mod:`annotator.formats.w3c_walk`) and resolved a group at a
+time, so memory holds one document's annotations, not the file's. A group is what the file
+holds from one text on: more texts, and the annotations on any of them, in any order, until
+the text of a further document comes after both a text and an annotation; then the group's
+annotations are resolved (links included) and its documents yielded. So annotations must
+follow their document's text (or, for the first document, may also come before it), and a
+document's annotations must come before the next document's text, as the export writes them.
+Otherwise, an annotation on a document of an earlier group is refused ("no text for <source>
+since the previous document's annotations"), and so is a link to an annotation of an earlier
+group ("it links <id>, not among the annotations since the previous document's"); a text
+repeated in a later group is a document again (the corpus takes an identical text as the
+same document, adding the annotations to it). When a file breaks off, the documents of the
+group being read are not imported (a note says how many); those before are.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +34,7 @@ from typing import Any
 
 from annotator.document import Document, Event, Relation, Span
 from annotator.errors import InputError
+from annotator.formats.json_stream import JsonEvents
 from annotator.formats.model import AnnotatedDocument, ImportOptions, Report
 from annotator.formats.w3c_targets import (
     Refused,
@@ -32,7 +46,8 @@ from annotator.formats.w3c_targets import (
     source_of,
     target_items,
 )
-from annotator.formats.w3c_terms import ABOUT, URN, check_offsets, document_name, kinds
+from annotator.formats.w3c_terms import URN, check_offsets, document_name, kinds
+from annotator.formats.w3c_walk import Found, Text, Walker, person, text_value
 from annotator.offsets import Utf16Map
 
 SUFFIXES = (".json", ".jsonld")
@@ -45,12 +60,24 @@ def read(
     one document per text they hold, with the annotations on it."""
     utf16 = check_offsets(options.offsets)
     for path in _files(paths, report):
+        file = str(path)
+        reader = _File(file, utf16, report)
         try:
-            data = _load(path, options.max_bytes)
+            size = path.stat().st_size
+            if size > options.max_bytes:
+                raise InputError(file, f"{size} bytes, over the limit of {options.max_bytes}")
+            with path.open("rb") as f:
+                found = Walker(file, report).walk(JsonEvents(f, file))
+                yield from reader.documents(found)
         except InputError as exc:
             report.refuse(exc)
-            continue
-        yield from _File(str(path), utf16, report).documents(data)
+            reader.abandon()
+        except RecursionError:
+            report.refuse(InputError(file, "JSON nested too deeply"))
+            reader.abandon()
+        except OSError as exc:
+            report.refuse(InputError(file, exc.strerror or str(exc)))
+            reader.abandon()
 
 
 def _files(paths: Sequence[Path], report: Report) -> Iterator[Path]:
@@ -62,25 +89,6 @@ def _files(paths: Sequence[Path], report: Report) -> Iterator[Path]:
             yield path
         else:
             report.refuse(InputError(str(path), "no such file or folder"))
-
-
-def _load(path: Path, limit: int) -> Any:
-    file = str(path)
-    try:
-        size = path.stat().st_size
-        if size > limit:
-            raise InputError(file, f"{size} bytes, over the limit of {limit}")
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(file, f"not UTF-8 ({exc.reason} at byte {exc.start})") from None
-    except OSError as exc:
-        raise InputError(file, exc.strerror or str(exc)) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(file, f"not JSON: {exc.msg}", exc.lineno) from None
-    except RecursionError:
-        raise InputError(file, "JSON nested too deeply") from None
 
 
 @dataclass
@@ -97,7 +105,8 @@ class _Source:
 
 
 class _File:
-    """One file's texts and annotations: found first, then resolved into documents."""
+    """One file's texts and annotations, a group at a time: a group's texts and annotations
+    are resolved into documents once the text of a further document follows them."""
 
     def __init__(self, file: str, utf16: bool, report: Report) -> None:
         self.file = file
@@ -105,79 +114,46 @@ class _File:
         self.report = report
         self.sources: dict[str, _Source] = {}
         self.annotations: list[dict[str, Any]] = []
+        self.before = 0  # annotations of the groups before, to number those without an id
 
-    def documents(self, data: Any) -> Iterator[AnnotatedDocument]:
+    def documents(self, found: Iterator[Found]) -> Iterator[AnnotatedDocument]:
         """The documents of the file, each with the annotations that could be read onto it."""
-        try:
-            self._walk(data)
-            for annotation in self.annotations:
-                for item in target_items(annotation)[0]:
-                    source = source_of(item)
-                    if isinstance(source, dict) and isinstance(source.get("value"), str):
-                        self._add_source(source, None)
-            self._resolve()
-        except RecursionError:
-            self.report.refuse(InputError(self.file, "JSON nested too deeply"))
-            return
-        for s in self.sources.values():
+        for thing in found:
+            if isinstance(thing, Text):
+                yield from self._text(thing.node, thing.annotator)
+                continue
+            for item in target_items(thing)[0]:
+                source = source_of(item)
+                if isinstance(source, dict) and isinstance(source.get("value"), str):
+                    yield from self._text(source, None)
+            self.annotations.append(thing)
+        yield from self._close()
+
+    def abandon(self) -> None:
+        """Drop the group being read when the file breaks off, saying what is lost."""
+        if self.sources:
+            self.report.note(
+                f"{self.file}: {len(self.sources)} document(s) still being read where the "
+                "file breaks off are not imported"
+            )
+        self.sources, self.annotations = {}, []
+
+    def _text(self, node: dict[str, Any], annotator: str | None) -> Iterator[AnnotatedDocument]:
+        """Add a text; a new document's text after texts and annotations closes the group."""
+        iri = identifier(node)
+        if iri is not None and iri not in self.sources and self.sources and self.annotations:
+            yield from self._close()
+        self._add_source(node, annotator)
+
+    def _close(self) -> Iterator[AnnotatedDocument]:
+        self._resolve()
+        sources = self.sources
+        self.before += len(self.annotations)
+        self.sources, self.annotations = {}, []
+        for s in sources.values():
             events = tuple(Event(kind, trigger, tuple(roles)) for kind, trigger, roles in s.events)
             spans, relations = tuple(s.spans), tuple(s.relations)
             yield AnnotatedDocument(s.document, s.name, spans, relations, events, s.annotator)
-
-    # Finding: annotations, and the texts they may select in.
-
-    def _walk(self, node: Any) -> None:
-        if isinstance(node, list):
-            for item in node:
-                self._walk(item)
-            return
-        if not isinstance(node, dict):
-            self.report.lose("JSON values that are not objects (not annotations)")
-            return
-        if "@graph" in node:
-            self._walk(node["@graph"])
-            return
-        types = kinds(node.get("type", node.get("@type")))
-        if "Annotation" in types or (not types and "target" in node):
-            self.annotations.append(node)
-        elif "AnnotationCollection" in types:
-            self._collection(node)
-        elif "AnnotationPage" in types:
-            self._page(node)
-        elif isinstance(node.get("value"), str) and identifier(node) is not None:
-            self._add_source(node, None)
-        else:
-            self.report.lose("JSON objects that are not annotations, collections, pages or texts")
-
-    def _collection(self, node: dict[str, Any]) -> None:
-        about = node.get(ABOUT)
-        if isinstance(about, dict) and isinstance(about.get("value"), str):
-            self._add_source(about, _person(node.get("creator")))
-        before = len(self.annotations)
-        first = node.get("first")
-        if isinstance(first, dict):
-            self._page(first)
-        elif isinstance(first, str):
-            self._linked(first)
-        if "items" in node:
-            self._walk(node["items"])
-        total, found = node.get("total"), len(self.annotations) - before
-        if isinstance(total, int) and total > found:
-            self.report.note(
-                f"{self.file}: collection {identifier(node)} counts {total} annotation(s), "
-                f"the file holds {found}"
-            )
-
-    def _page(self, node: dict[str, Any]) -> None:
-        self._walk(node.get("items", []))
-        after = node.get("next")
-        if isinstance(after, dict):
-            self._page(after)
-        elif isinstance(after, str):
-            self._linked(after)
-
-    def _linked(self, page: str) -> None:
-        self.report.note(f"{self.file}: page {page} is only linked: its annotations are not read")
 
     def _add_source(self, node: dict[str, Any], annotator: str | None) -> None:
         iri = identifier(node)
@@ -217,6 +193,12 @@ class _File:
                 source.spans.append(span)
             elif items and len(targets) == len(items):
                 links.append((n, targets))
+            elif items and self.before and None not in references:
+                missing = ", ".join(str(r) for r in references if r not in ids)
+                reason = (
+                    f"it links {missing}, not among the annotations since the previous document's"
+                )
+                self._refuse(n, Refused(reason))
             else:
                 self.report.lose(_not_text(items))
         events: dict[int, tuple[_Source, int]] = {}
@@ -240,6 +222,11 @@ class _File:
         if iri is None:
             raise Refused("no text for its target: it names no source document")
         source = self.sources.get(iri)
+        if source is None and self.before:
+            raise Refused(
+                f"no text for {iri} since the previous document's annotations (a document's "
+                "annotations come after its text, before the next document's)"
+            )
         if source is None:
             raise Refused(f"no text for {iri}: the file does not hold the document's text")
         if self.utf16 and source.units is None:
@@ -306,7 +293,7 @@ class _File:
 
     def _where(self, n: int) -> str:
         anno_id = identifier(self.annotations[n])
-        return f"annotation {anno_id}" if anno_id else f"annotation {n + 1} (no id)"
+        return f"annotation {anno_id}" if anno_id else f"annotation {self.before + n + 1} (no id)"
 
     def _refuse(self, n: int, exc: Refused) -> None:
         self.report.refuse(InputError(self.file, f"{self._where(n)}: {exc}"))
@@ -335,26 +322,14 @@ def _iri(node: Any) -> str | None:
     return node if isinstance(node, str) else identifier(node)
 
 
-def _string(value: Any) -> str | None:
-    """A string, or the first string of a list."""
-    if isinstance(value, list):
-        value = next((v for v in value if isinstance(v, str)), None)
-    return value if isinstance(value, str) else None
-
-
-def _person(node: Any) -> str | None:
-    """The name of a ``Person`` (or any agent with a name)."""
-    return _string(node.get("name")) if isinstance(node, dict) else None
-
-
 def _document(iri: str, node: dict[str, Any]) -> Document:
     """The document a text resource describes: its text and what the writer puts beside it."""
     origin = node.get("dcterms:source")
     return Document(
         text=node["value"],
-        title=_string(node.get("label")) or "",
+        title=text_value(node.get("label")) or "",
         source=_iri(origin) or (None if iri.startswith(URN) else iri),
-        author=_person(node.get("creator")),
-        published=_string(node.get("dcterms:issued")),
-        language=_string(node.get("language")),
+        author=person(node.get("creator")),
+        published=text_value(node.get("dcterms:issued")),
+        language=text_value(node.get("language")),
     )

@@ -4,6 +4,7 @@ types and purposes with their prefixes taken off."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
@@ -61,8 +62,11 @@ def tag_value(text: str) -> AttributeValue:
 def local(name: Any) -> str:
     """A type, motivation or purpose without its prefix (``oa:tagging`` -> ``tagging``); the
     Activity Streams names of collections and pages become the Web Annotation ones."""
-    if not isinstance(name, str):
-        return ""
+    return _local(name) if isinstance(name, str) else ""
+
+
+@functools.lru_cache(maxsize=256)  # a file uses a few names, many times each
+def _local(name: str) -> str:
     short = re.split(r"[#:/]", name)[-1]
     return {
         "OrderedCollection": "AnnotationCollection",

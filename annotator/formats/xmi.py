@@ -6,6 +6,8 @@ DKPro Core's DocumentMetaData (title, name as the document id, language), senten
 (INCEpTION needs them: tokens from the tokenizer, cut where a span starts or ends inside one, so
 that spans fall on token boundaries; sentences end at . ! ? or a line break), and the spans,
 relations and events. XMI counts UTF-16 units; cassis converts to and from code points.
+The document's source goes to DocumentMetaData's ``documentUri``; DKPro Core has no place for
+an author, a date or other metadata, so the corpus layer reports those as not carried.
 
 UIMA annotations are contiguous, so a discontinuous span is written from its first fragment's
 start to its last fragment's end (reported); a span holds one slot feature value, so a second
@@ -109,6 +111,7 @@ def _xmi(
             language=doc.document.language or "x-unspecified",
             documentTitle=doc.document.title or doc.name,
             documentId=doc.name,
+            documentUri=doc.document.source or None,
             isLastSegment=False,
         )
     )
@@ -242,7 +245,9 @@ FORMAT = Format(
     suffix=".zip",
     write=write,
     read=read,
-    carries=frozenset({"overlaps", "relations", "events", "attributes", "notes", "metadata"}),
+    carries=frozenset(
+        {"overlaps", "relations", "events", "attributes", "notes", "title", "language", "source"}
+    ),
     schema_reader=schema_reader,
     schema_writer=schema_writer,
 )

@@ -6,11 +6,12 @@ read it, with lxml's size limits lifted (the file's size is bounded before). Off
 converted here rather than by cassis, which only warns about an offset inside a surrogate pair
 or past the text and keeps it: here such an annotation is refused with its line.
 
-Custom span layers (``webanno.custom.*``) and NamedEntity become spans labelled by their
-``label`` or ``value`` feature (the layer's name when it has none or it is empty), their other
-primitive features attributes and ``note`` the note; custom relation layers (``Governor`` and
-``Dependent``) become relations; slot features become events with roles. Everything else
-(tokens, sentences, POS, ...) is counted as not carried, by type.
+DKPro Core's DocumentMetaData gives the document's name (``documentId``), title, source
+(``documentUri``) and language. Custom span layers (``webanno.custom.*``) and NamedEntity
+become spans labelled by their ``label`` or ``value`` feature (the layer's name when it has
+none or it is empty), their other primitive features attributes and ``note`` the note; custom
+relation layers (``Governor`` and ``Dependent``) become relations; slot features become events
+with roles. Everything else (tokens, sentences, POS, ...) is counted as not carried, by type.
 """
 
 from __future__ import annotations
@@ -133,7 +134,7 @@ class _Converter:
         for fs in sorted(structures, key=lambda fs: fs.xmiID):  # file order, not cassis's
             layer = self.layer(fs)
             if layer.kind == "metadata":
-                for key in ("documentTitle", "documentId", "language"):
+                for key in ("documentTitle", "documentId", "documentUri", "language"):
                     meta[key] = meta.get(key) or getattr(fs, key, None)
             elif layer.kind == "span":
                 span = self.span(fs, layer, umap)
@@ -155,6 +156,7 @@ class _Converter:
         document = Document(
             text=self.text,
             title=meta.get("documentTitle") or name,
+            source=meta.get("documentUri") or None,
             language=language if language and language != "x-unspecified" else None,
         )
         found = (self.relation(fs, layer) for fs, layer in relations)

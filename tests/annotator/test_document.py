@@ -19,6 +19,15 @@ def test_span_attributes_cannot_be_changed():
 
 
 @pytest.mark.parametrize("start,end", [(-1, 3), (3, 3), (5, 2)])
-def test_span_refuses_empty_or_negative_ranges(start, end):
+@pytest.mark.parametrize("make", [Span, Span.plain])
+def test_span_refuses_empty_or_negative_ranges(start, end, make):
     with pytest.raises(ValueError):
-        Span(start, end, "Actor")
+        make(start, end, "Actor")
+
+
+def test_a_plain_span_is_the_same_value_as_one_made_the_usual_way():
+    plain, usual = Span.plain(3, 9, "Actor"), Span(3, 9, "Actor")
+    assert plain == usual and hash(plain) == hash(usual) and repr(plain) == repr(usual)
+    assert plain.attributes == {} and plain.note == "" and plain.fragments == ()
+    with pytest.raises(TypeError):
+        plain.attributes["category"] = "other"  # type: ignore[index]

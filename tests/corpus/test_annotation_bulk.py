@@ -2,7 +2,10 @@
 reads back as if added one by one, identical annotations are not added twice, it refuses what
 add_span, add_relation and add_event refuse with their messages (all or none, or item by item),
 and many documents' sets read at once equal each document's read alone. Then the import that
-uses it: fingerprints from a second process, batches, a cancel and a failing reader."""
+uses it: fingerprints from a second process, batches, a cancel and a failing reader, and the
+new documents it writes many at a time (corpus/import_batch.py): texts seen before merged in,
+near copies flagged, a refused document or span leaving nothing more, a database error
+keeping the documents before whole, ids that go on as the database gives them."""
 
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ from annotator import formats
 from annotator.document import Document, Event, Relation, Span, Status
 from annotator.errors import AnnotatorError
 from annotator.formats.model import AnnotatedDocument
-from corpus import dedup, exchange
+from corpus import dedup, exchange, import_batch
 from corpus.annotation_bulk import Refusal
 from corpus.filters import DocumentFilter
 from corpus.store import Store
@@ -295,3 +298,174 @@ def test_the_second_process_gives_the_fingerprints_of_the_stored_texts(
     assert [fp for _, fp in pairs] == [
         dedup.fingerprint(doc.text.replace("\r\n", "\n")) if doc.text else None for doc in docs
     ]
+
+
+def import_docs(
+    store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+    docs: list[AnnotatedDocument],
+    who: str,
+    extend_schema: bool = False,
+) -> exchange.Report:
+    """Import ``docs`` as a reader would give them, as ``who``."""
+
+    def read(paths: object, options: object, report: object) -> Iterator[AnnotatedDocument]:
+        yield from docs
+
+    fmt = formats.get("jsonl")
+    monkeypatch.setattr(exchange, "_format", lambda name, needs: replace(fmt, read=read))
+    return exchange.import_annotations(
+        store, "jsonl", [Path("given")], annotator=who, extend_schema=extend_schema
+    )
+
+
+def doc(text: str, *spans: Span, name: str = "d") -> AnnotatedDocument:
+    return AnnotatedDocument(Document(text=text), name, spans)
+
+
+@pytest.mark.parametrize("each_alone", [False, True])
+def test_texts_the_corpus_or_the_batch_has_get_their_spans_merged_in_reading_order(
+    store: Store, doc_id: int, monkeypatch: pytest.MonkeyPatch, each_alone: bool
+) -> None:
+    if each_alone:  # the documents taken are written one by one, not together
+        monkeypatch.setattr(import_batch, "WRITE_CHARS", 1)
+    store.add_annotation_set(doc_id, "alice", [RUSSIAN])
+    other = "Shelling resumed near Idlib overnight."
+    report = import_docs(
+        store,
+        monkeypatch,
+        [
+            doc(TEXT, RUSSIAN, JETS, JETS),  # the corpus has it: JETS is new, once
+            doc(other, Span(0, 8, "Attack")),
+            doc(other, Span(0, 8, "Attack"), Span(22, 27, "Location")),  # taken just before
+            doc("A third text, new.", Span(2, 7, "Actor")),
+        ],
+        "alice",
+    )
+    assert (report.documents, report.spans, report.errors) == (4, 4, [])
+    ids = [s.id for s in store.documents()]
+    assert len(ids) == 3 and ids[0] == doc_id
+    assert [store.document(i).text for i in ids[1:]] == [other, "A third text, new."]
+    assert [s.span for s in store.spans(doc_id, "alice")] == [RUSSIAN, JETS]
+    assert [s.span for s in store.spans(ids[1], "alice")] == [
+        Span(0, 8, "Attack"),
+        Span(22, 27, "Location"),
+    ]
+
+
+@pytest.mark.parametrize("each_alone", [False, True])
+def test_near_copies_are_flagged_against_the_corpus_and_earlier_documents_of_the_batch(
+    store: Store, monkeypatch: pytest.MonkeyPatch, each_alone: bool
+) -> None:
+    if each_alone:  # the documents taken are written one by one, not together
+        monkeypatch.setattr(import_batch, "WRITE_CHARS", 1)
+    first, second, *_ = reports(3)
+    corpus_id = store.add_document(Document(text=first)).id
+    report = import_docs(
+        store,
+        monkeypatch,
+        [
+            doc(second),
+            doc(second.replace("night", "evening")),  # a near copy of the one just before
+            doc(first.replace("night", "day")),  # a near copy of one the corpus had
+        ],
+        "alice",
+    )
+    assert report.documents == 3
+    corpus, new, copy_of_new, copy_of_corpus = list(store.documents())
+    assert corpus.id == corpus_id and new.near_duplicate_of is None
+    assert copy_of_new.near_duplicate_of == new.id
+    assert copy_of_corpus.near_duplicate_of == corpus_id
+    assert [h.id for h in store.search("evening")] == [copy_of_new.id]  # indexed
+
+
+def test_a_refused_document_leaves_nothing_and_a_refused_span_only_itself(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = import_docs(
+        store,
+        monkeypatch,
+        [
+            doc("First report, kept.", Span(0, 5, "Actor")),
+            doc("A NUL\x00 in the text.", Span(0, 1, "Actor"), name="nul"),
+            doc(TEXT, JETS, Span(0, 99, "Actor"), name="partly"),
+        ],
+        "bob",
+    )
+    assert [str(e) for e in report.errors] == [
+        "nul: the article holds a NUL character (U+0000), which a corpus cannot store",
+        f"partly: span 0..99: span 0..99 runs past the end of the text ({len(TEXT)})",
+    ]
+    assert (report.documents, report.spans) == (2, 2)
+    first, second = list(store.documents())
+    assert [store.document(s.id).text for s in (first, second)] == ["First report, kept.", TEXT]
+    assert [s.span for s in store.spans(second.id, "bob")] == [JETS]
+
+
+def test_a_database_error_keeps_the_documents_before_whole_and_nothing_of_the_failing_one(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A span the database refuses (a trigger stands for a failure no check could foresee).
+    if store.db.param == "?":
+        store.db.execute_sql(
+            "CREATE TRIGGER refuse_span BEFORE INSERT ON span WHEN NEW.start = 3 "
+            "BEGIN SELECT RAISE(ABORT, 'refused by the database'); END"
+        )
+    else:
+        store.db.execute_sql(
+            "CREATE FUNCTION refuse_span() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "IF NEW.start = 3 THEN RAISE EXCEPTION 'refused by the database'; END IF; "
+            "RETURN NEW; END $$"
+        )
+        store.db.execute_sql(
+            "CREATE TRIGGER refuse_span BEFORE INSERT ON span FOR EACH ROW "
+            "EXECUTE FUNCTION refuse_span()"
+        )
+    texts = [f"Report {k}: shelling near the checkpoint." for k in range(4)]
+    docs = [
+        doc(text, Span(0, 6, "Actor"), Span(k + 1, 9, "Location")) for k, text in enumerate(texts)
+    ]
+    with pytest.raises(Exception, match="refused by the database"):
+        import_docs(store, monkeypatch, docs, "carol")
+    stored = list(store.documents())
+    assert [store.document(s.id).text for s in stored] == texts[:2]
+    assert [len(store.spans(s.id, "carol")) for s in stored] == [2, 2]
+    assert store.stats().spans == 4 and store.stats().statuses["in_progress"] == 2
+
+
+def test_ids_given_by_an_import_go_on_as_the_database_gives_them(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = import_docs(
+        store, monkeypatch, [doc(TEXT, RUSSIAN, JETS), doc("Another text here.")], "dana"
+    )
+    assert report.documents == 2
+    first, second = (s.id for s in store.documents())
+    russian, jets = (s.id for s in store.spans(first, "dana"))
+    relation = store.add_relation(Relation("uses", russian, jets))  # the ids are the rows'
+    third = store.add_document(Document(text="Added afterwards.")).id
+    span = store.add_span(third, "dana", Span(0, 5, "Actor"))
+    assert first < second < third and span > jets and relation > 0
+    assert store.statuses(first) == {"dana": Status.IN_PROGRESS}
+
+
+def test_labels_added_to_the_schema_by_one_document_serve_the_next_of_the_same_batch(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    version = store.schema().version
+    texts = [f"Convoy {k} of trucks and drones moved north." for k in range(3)]
+    report = import_docs(
+        store,
+        monkeypatch,
+        [
+            doc(texts[0], Span(10, 16, "Vehicle")),
+            doc(texts[1], Span(10, 16, "Vehicle"), Span(21, 27, "Drone")),
+            doc(texts[2], Span(0, 6, "Actor"), Span(21, 27, "Drone")),
+        ],
+        "erin",
+        extend_schema=True,
+    )
+    assert (report.documents, report.spans, report.errors) == (3, 5, [])
+    assert store.schema().version == version + 2  # Vehicle, then Drone
+    labels = [[s.span.label for s in store.spans(d.id, "erin")] for d in store.documents()]
+    assert labels == [["Vehicle"], ["Vehicle", "Drone"], ["Actor", "Drone"]]

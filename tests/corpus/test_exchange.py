@@ -17,7 +17,13 @@ from annotator.errors import AnnotatorError
 from annotator.formats.model import ImportOptions
 from cli import main as cli_main
 from corpus import resources
-from corpus.exchange import ExportRequest, export_corpus, import_annotations
+from corpus.exchange import (
+    ExportRequest,
+    annotator_in_name,
+    export_corpus,
+    import_annotations,
+    name_part,
+)
 from corpus.filters import DocumentFilter
 from corpus.store import Store
 from tests.conftest import close_bound_database
@@ -346,3 +352,44 @@ def test_formats_without_room_for_document_fields_report_them(store, tmp_path, n
     report = export_corpus(store, ExportRequest(name, tmp_path / f"out-{name}"))
     assert report.lost[f"document fields and metadata ({name} keeps the text only)"] == 1
     assert export_corpus(store, ExportRequest("jsonl", tmp_path / "out.jsonl")).lost == {}
+
+
+def test_xmi_keeps_title_source_and_language_and_reports_the_fields_it_has_no_place_for(
+    store, tmp_path
+):
+    kept = Document(text=TEXT, title="Strike", source="https://example.org/a", language="en")
+    store.add_document(kept)
+    store.add_document(Document(text="Second text.", author="Desk", published="2024-03-01"))
+    store.add_document(Document(text="Third text.", metadata={"desk": "Beirut"}))
+    out = tmp_path / "out.zip"
+    report = export_corpus(store, ExportRequest("xmi", out))
+    assert report.lost == {"document fields xmi has no place for (author, published, metadata)": 2}
+    close_bound_database()
+    fresh = Store.open(str(tmp_path / "fresh.db"))
+    try:
+        import_annotations(fresh, "xmi", [out])
+        back = fresh.document(1)
+        assert (back.title, back.source, back.language) == (
+            "Strike",
+            "https://example.org/a",
+            "en",
+        )
+    finally:
+        fresh.close()
+
+
+@pytest.mark.parametrize(
+    "annotator", ["alice", "Bob Lee", "مها", "a.b", "50%", "x/y:z", "o'neil", "Zoë_2-b"]
+)
+def test_an_annotators_name_part_reads_back(annotator):
+    part = name_part(annotator)
+    assert "." not in part and "/" not in part and " " not in part
+    for prefix in ("", "train-", "dev_", "test-"):
+        assert annotator_in_name(f"{prefix}12.{part}") == annotator
+
+
+@pytest.mark.parametrize(
+    "name", ["12", "strike", "1998.01", "2019-03-01.report", "x.alice", "12.alice.v2", "12."]
+)
+def test_names_not_made_by_an_export_name_no_annotator(name):
+    assert annotator_in_name(name) is None

@@ -88,3 +88,42 @@ def test_export_import_export_is_identical(name: str, tmp_path: Path) -> None:
         assert same_tree(first, second)
     finally:
         second_store.close()
+
+
+@pytest.mark.parametrize("name", ["brat", "xmi", "webanno-tsv"])
+def test_everyones_sets_come_back_to_their_annotators(name: str, tmp_path: Path) -> None:
+    """An export of every annotator's sets names each file ``<id>.<annotator>``; imported
+    without --annotator, each set goes back to its annotator, and the export is the same."""
+    fmt = formats.get(name)
+    store = corpus(tmp_path / "first.db")
+    fill(store)  # alice's rich set on document 1
+    store.add_span(1, "Bob Lee", at("al-Bab", "Location"))  # a name with a space
+    second = store.add_document(Document(text="Jets struck Idlib again.", title="Again")).id
+    store.add_span(second, "Bob Lee", Span(12, 17, "Location"))  # only Bob on this one
+    store.add_document(Document(text="Nobody annotated this one.", title="Bare"))
+    first = tmp_path / f"first{fmt.suffix}"
+    assert export_corpus(store, ExportRequest(name, first)).errors == []
+    split = tmp_path / "split"  # its parts' folders or files hold the same names
+    assert export_corpus(store, ExportRequest(name, split, split=(50, 50), seed=4)).errors == []
+    store.close()
+
+    store = corpus(tmp_path / "second.db")
+    try:
+        imported = import_annotations(store, name, [first])
+        assert imported.errors == [], imported.lines()
+        assert store.annotators() == ["alice", "Bob Lee"]
+        assert [s.span.label for s in store.spans(2, "Bob Lee")] == ["Location"]
+        again = tmp_path / f"second{fmt.suffix}"
+        export_corpus(store, ExportRequest(name, again))
+        assert same_tree(first, again)
+        import_annotations(store, name, [first], annotator="carol")  # all carol's
+        assert store.annotators() == ["alice", "Bob Lee", "carol"]
+        assert [s.span.label for s in store.spans(2, "carol")] == ["Location"]
+    finally:
+        store.close()
+    store = corpus(tmp_path / "third.db")
+    try:
+        import_annotations(store, name, [split])
+        assert store.annotators() == ["alice", "Bob Lee"]
+    finally:
+        store.close()

@@ -124,3 +124,51 @@ def test_a_long_export_shows_its_progress_and_cancel_stops_it(qtbot, window, mon
     outcome = finished.args[0]
     assert outcome.cancelled and outcome.report.notes[0].startswith("cancelled after")
     window.exchange.report_dialog.close()
+
+
+def test_the_tokenizer_choice_shows_for_token_formats_and_reaches_the_export(
+    qtbot, window, store, doc_id, tmp_path
+):
+    pytest.importorskip("spacy", reason="spaCy (the optional 'spacy' extra) is not installed")
+    store.add_span(doc_id, "alice", Span(*where("Russian"), "Actor"))
+    dialog = ExportDialog(store, None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    for name, shown in [("brat", False), ("jsonl", False), ("csv", False), ("conll", True)]:
+        dialog.format.setCurrentIndex(dialog.format.findData(name))
+        assert dialog.tokenizer.isVisible() is shown, name
+    for name in ("hf", "spacy", "xmi", "webanno-tsv", "conll"):  # all write tokens
+        dialog.format.setCurrentIndex(dialog.format.findData(name))
+        assert dialog.tokenizer.isVisible(), name
+    assert not dialog.language.isVisible()  # built-in: no language to choose
+    dialog.tokenizer.setCurrentIndex(dialog.tokenizer.findData("spacy"))
+    assert dialog.language.isVisible() and dialog.language.currentData() == "en"
+    dialog.annotator.setCurrentIndex(dialog.annotator.findData("alice"))
+    out = tmp_path / "out.conll"
+    dialog.out.setText(str(out))
+    request = dialog.build()
+    assert request.tokenizer == "spacy:en"
+    with qtbot.waitSignal(window.exchange.sig_finished, timeout=30_000) as finished:
+        window.exchange.export(request)
+    assert finished.args[0].error is None
+    tokens = [
+        line.split()[0]
+        for line in out.read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("-DOCSTART-")
+    ]
+    assert "Bab" in tokens and "al-Bab" not in tokens  # spaCy's rules, not the built-in's
+    window.exchange.report_dialog.close()
+    dialog.language.setCurrentIndex(dialog.language.findData("ar"))
+    assert dialog.build().tokenizer == "spacy:ar"
+    dialog.format.setCurrentIndex(dialog.format.findData("brat"))  # no tokens: no tokenizer
+    assert dialog.build().tokenizer == "builtin"
+
+
+def test_without_spacy_only_the_built_in_tokenizer_is_offered(qtbot, store, monkeypatch):
+    monkeypatch.setattr("importlib.util.find_spec", lambda name, *a: None)
+    dialog = ExportDialog(store, None)
+    qtbot.addWidget(dialog)
+    assert [dialog.tokenizer.itemData(i) for i in range(dialog.tokenizer.count())] == ["builtin"]
+    dialog.format.setCurrentIndex(dialog.format.findData("xmi"))
+    dialog.out.setText("x.zip")
+    assert dialog.build().tokenizer == "builtin"

@@ -183,9 +183,11 @@ def write_rows(path: Path, lines: list[list[object]], bom: bool = True) -> None:
 HEADER = list(csv_spans.COLUMNS)
 
 
-def test_rows_are_grouped_by_document_and_annotator_and_ids_come_from_the_names(
+def test_runs_of_rows_are_grouped_by_document_and_annotator_and_ids_come_from_the_names(
     tmp_path: Path,
 ) -> None:
+    """A document is a run of consecutive rows of one name and annotator (read as a stream:
+    rows of one document apart come as one document per run, the corpus merges them)."""
     path = tmp_path / "spans.csv"
     write_rows(
         path,
@@ -201,11 +203,13 @@ def test_rows_are_grouped_by_document_and_annotator_and_ids_come_from_the_names(
     )
     docs, report = read(path)
     assert [(d.name, d.document.id, d.annotator, len(d.spans)) for d in docs] == [
-        ("12", 12, "alice", 2),
+        ("12", 12, "alice", 1),
         ("12.bob", 12, "bob", 1),
+        ("12", 12, "alice", 1),
         ("12", 12, None, 1),
         ("news-7", None, None, 1),
     ]
+    assert [d.spans[0].label for d in docs[:3]] == ["A", "A", "B"]
     assert report.errors == []
 
 

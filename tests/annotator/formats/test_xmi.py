@@ -106,7 +106,7 @@ def rich_document() -> AnnotatedDocument:
         Span(0, 12, "Actor", {"category": "state_force"}, note="the jets' state"),
     )
     return AnnotatedDocument(
-        Document(TEXT, title="Strike", language="en"),
+        Document(TEXT, title="Strike", source="https://example.org/strike", language="en"),
         "strike",
         spans,
         (Relation("uses", 0, 1), Relation("located_at", 3, 4), Relation("caused", 0, 7)),
@@ -211,6 +211,7 @@ def test_cassis_loads_the_export_and_every_annotation_covers_its_span(tmp_path: 
     assert annotations[6].event == "Killing" and annotations[3].event is None
     meta = cas.select("de.tudarmstadt.ukp.dkpro.core.api.metadata.type.DocumentMetaData")[0]
     assert (meta.documentTitle, meta.documentId, meta.language) == ("Strike", "strike", "en")
+    assert meta.documentUri == "https://example.org/strike"  # the source, where DKPro keeps it
 
 
 def test_every_span_starts_and_ends_on_a_token_inside_a_sentence(tmp_path: Path) -> None:
@@ -256,6 +257,7 @@ def test_export_import_export_is_identical_with_attributes_notes_and_events(
     assert back.spans == doc.spans and back.relations == doc.relations
     assert set(back.events) == set(doc.events)
     assert back.document.title == "Strike" and back.document.language == "en"
+    assert back.document.source == "https://example.org/strike"
     assert back.name == "strike"
     export([back], second, schema=CONFLICT)
     assert members(second) == members(first)
@@ -482,3 +484,5 @@ def test_the_registry_knows_the_format() -> None:
     fmt = formats.get("xmi")
     assert fmt.suffix == ".zip" and fmt.schema_reader is schema_reader
     assert {"relations", "events", "attributes", "overlaps"} <= fmt.carries
+    assert {"title", "language", "source"} <= fmt.carries  # not author, date or metadata
+    assert not {"metadata", "author", "published"} & fmt.carries
