@@ -54,6 +54,7 @@ MODULES = (
     "bench.exchange",
     "bench.copy",
     "bench.agreement",
+    "bench.team_load",
 )
 
 

@@ -10,7 +10,7 @@ them (12 spans each, some with attributes, notes or fragments, 2 relations, an e
 roles, a status); two schema versions. Rows are put in by raw ``executemany`` into a corpus that
 ``Store.open`` created, its search index filled by the store's deferred indexing.
 
-A throwaway PostgreSQL cluster is started as the tests start theirs (``tests/pg_server.py``).
+A throwaway PostgreSQL cluster is started as the tests start theirs (``bench/pg_cluster.py``).
 Each measurement runs in a child process (``python -m bench.copy KIND ...``) that prints JSON:
 
 - **project**: ``copy_corpus(sqlite_file, postgresql_url)`` into an empty database: the schema
@@ -37,7 +37,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import Context, Result, ratio, register
+from bench import Context, Result, pg_cluster, ratio, register
 from bench.corpus_import import ArticleGenerator, _maxrss_mb
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -328,46 +328,33 @@ def _say(message: str) -> None:
 @register("copy.time")
 def copy_time(ctx: Context) -> Result:
     """Copy N documents from SQLite to PostgreSQL, against a raw COPY of the same rows."""
-    from tests import pg_server
-
     n, quarter = ctx.articles, max(ctx.articles // 4, 1)
     corpora = {}
     for size in (quarter, n):
         _say(f"corpus of {size:,} documents…")
         corpora[size] = _child("build", str(size))
-    server = pg_server.start()
-    if isinstance(server, str):
-        raise RuntimeError(f"PostgreSQL did not start: {server}")
-    numbers = iter(range(1, 1000))
-
-    def fresh() -> tuple[str, str]:
-        name = f"copy_{next(numbers)}"
-        return name, server.create_database(name)
-
-    try:
+    with pg_cluster.cluster("copy") as server:
         folder = ctx.workdir / "copy-rows"
         folder.mkdir(exist_ok=True)
         project: list[dict[str, Any]] = []
         raw: list[dict[str, Any]] = []
         bare: list[dict[str, Any]] = []
-        name, url = fresh()
+        name, url = server.fresh()
         _say(f"copy of {quarter:,} documents (memory)…")
         small = _child("project", corpora[quarter]["path"], url)
-        server.drop_database(name)
+        server.drop(name)
         for run in range(RUNS):
-            name, url = fresh()
+            name, url = server.fresh()
             _say(f"run {run + 1}: project copy…")
             project.append(_child("project", corpora[n]["path"], url))
             if run == 0:
                 _child("export", url, str(folder))
-            server.drop_database(name)
+            server.drop(name)
             for kind, results in (("raw", raw), ("bare", bare)):
-                name, url = fresh()
+                name, url = server.fresh()
                 _say(f"run {run + 1}: {kind} COPY…")
                 results.append(_child(kind, str(folder), url))
-                server.drop_database(name)
-    finally:
-        server.stop()
+                server.drop(name)
     best = min(project, key=lambda r: r["seconds"])
     figure = best["seconds"]
     baseline = min(r["seconds"] for r in raw)

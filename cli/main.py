@@ -17,7 +17,7 @@ from annotator import formats
 from annotator.document import Status
 from annotator.errors import AnnotatorError
 from annotator.formats.flat import POLICIES
-from cli import agreement_command, commands, copy_command, exchange_commands
+from cli import agreement_command, commands, copy_command, exchange_commands, team_commands
 from corpus.db import APP_NAME
 
 EXAMPLES = """\
@@ -35,8 +35,13 @@ examples:
   annotator --db postgresql://alice@db.example.org/news list
   annotator export --format conll --scheme bilou --annotator alice --out train.conll
   annotator import --format brat brat-folder/ --annotator imported --extend-schema
+  annotator --db postgresql://owner@db/news team setup     the database enforces the roles
+  annotator --db postgresql://owner@db/news team add alice --role annotator
+  annotator assign --collection syria --to alice,bob,carol --per-document 2
+  annotator --db service=news queue                        my queue (libpq service file)
 
-The corpus is --db PATH or --db postgresql://..., else $ANNOTATOR_DB, else the default file in
+The corpus is --db PATH, --db postgresql://... or a libpq string such as service=NAME (with
+passwords in ~/.pgpass, never on the command line), else $ANNOTATOR_DB, else the default file in
 the user data folder. Run 'annotator COMMAND --help' for a command's options.
 """
 
@@ -94,7 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "--db", metavar="URL", help="corpus: a SQLite file path or a postgresql:// URL"
+        "--db",
+        metavar="URL",
+        help="corpus: a SQLite file path, a postgresql:// URL or a libpq string (service=NAME)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
@@ -239,6 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=exchange_commands.cmd_schema_export)
 
     copy_command.add_parser(sub)
+    team_commands.add_parsers(sub, Parser)
     return parser
 
 

@@ -18,6 +18,7 @@ from annotator.agreement import AgreementDocument
 from annotator.document import Span as DomainSpan
 from annotator.document import Status
 from annotator.errors import AnnotatorError
+from corpus.curation import GOLD
 from corpus.models import AnnotationSet, Annotator, Collection, Document, DocumentCollection, Span
 
 if TYPE_CHECKING:
@@ -42,6 +43,8 @@ def _annotated_sets(
     )
     if annotators is not None:
         query = query.where(Annotator.name.in_(list(annotators)))
+    else:  # the gold set is no coder, unless asked for by name
+        query = query.where(Annotator.name != GOLD)
     if collection is not None:
         members = (
             DocumentCollection.select(DocumentCollection.document)

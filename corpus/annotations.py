@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, NoReturn
 
 import peewee as pw
 
@@ -30,6 +30,44 @@ class StoredSpan:
     span: dom.Span
     created_at: datetime
     updated_at: datetime
+    version: int = 1  # counts the span's edits: an edit states the version it changes
+
+
+_SCHEMA_IN_FORCE = '(SELECT MAX("id") FROM "schema_version")'
+
+
+_LINKED = (
+    '(EXISTS (SELECT 1 FROM "relation" r WHERE r."head_id" = sp."id" OR r."tail_id" = sp."id") '
+    'OR EXISTS (SELECT 1 FROM "event" e WHERE e."trigger_id" = sp."id") '
+    'OR EXISTS (SELECT 1 FROM "event_role" o WHERE o."span_id" = sp."id"))'
+)
+
+
+class _SpanTarget(NamedTuple):
+    """A stored span and what an edit of it checks, as read when the edit begins."""
+
+    set_id: int
+    length: int
+    status: str
+    label: str
+    version: int
+    schema_version: int | None
+    taken: bool  # another span of the set is what the edit would make
+    linked: bool  # a relation, event or role uses the span
+
+
+class _Target(NamedTuple):
+    """Where an annotator's edit of a document goes, as read when the edit begins."""
+
+    set_id: int
+    status: str
+    length: int  # of the document's text, in code points
+    schema_version: int | None  # the schema in force (None: read it when needed)
+    taken: bool  # the span asked about is in the set already
+
+
+class EditConflict(AnnotatorError):
+    """An edit of a span that someone else changed or deleted since the editor read it."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +141,8 @@ class AnnotationsMixin:
     document: Callable[[int], dom.Document]
     document_length: Callable[[int], int]
     schema: Callable[[], Schema]
+    schema_at: Callable[[int], Schema]
+    _annotator_ids: dict[str, int]  # names seen in committed rows, by the store's first use
 
     # -- annotators and their work ------------------------------------------------------------
 
@@ -111,8 +151,14 @@ class AnnotationsMixin:
         name = name.strip()
         if not name:
             raise AnnotatorError("an annotator needs a name")
+        known = self._annotator_ids.get(name)
+        if known is not None:
+            return known
+        outermost = not self.db.in_transaction()
         with self.db.atomic():
             row, _ = Annotator.get_or_create(name=name)
+        if outermost:  # committed: an enclosing transaction could still roll the row back
+            self._annotator_ids[name] = int(row.id)
         return int(row.id)
 
     def annotators(self) -> list[str]:
@@ -121,11 +167,35 @@ class AnnotationsMixin:
         return sorted((str(n) for n in names), key=str.casefold)
 
     def _set_id(self, doc_id: int, annotator: str) -> int:
-        self.document_length(doc_id)  # a clear error for a missing document, not a foreign key's
-        annotator_id = self.annotator_id(annotator)
-        with self.db.atomic():
-            row, _ = AnnotationSet.get_or_create(document=doc_id, annotator=annotator_id)
-        return int(row.id)
+        return self._target(doc_id, self.annotator_id(annotator)).set_id
+
+    def _target(self, doc_id: int, annotator_id: int, span: dom.Span | None = None) -> _Target:
+        """The annotator's set of the document (made when missing), its status, the
+        document's length, the schema in force and whether ``span`` is in the set already,
+        read in one query. Call it inside a transaction: on PostgreSQL the set's row stays
+        locked until it ends, so that one annotator's edits from several connections are
+        checked one after another (SQLite transactions are serial already)."""
+        p = self.db.param
+        lock = " FOR UPDATE OF s" if isinstance(self.db, pw.PostgresqlDatabase) else ""
+        key = (span.start, span.end, span.label) if span is not None else (-1, -1, "")
+        row = self.db.execute_sql(
+            f'SELECT LENGTH(d."text"), s."id", s."status", {_SCHEMA_IN_FORCE}, '
+            f'EXISTS (SELECT 1 FROM "span" x WHERE x."annotation_set_id" = s."id" '
+            f'AND x."start" = {p} AND x."end" = {p} AND x."label" = {p}) '
+            'FROM "annotation_set" s JOIN "document" d ON d."id" = s."document_id" '
+            f'WHERE s."document_id" = {p} AND s."annotator_id" = {p}{lock}',
+            (*key, doc_id, annotator_id),
+        ).fetchone()
+        if row is not None:
+            length, set_id, status, schema_version, taken = row
+            return _Target(int(set_id), str(status), int(length), schema_version, bool(taken))
+        length = self.document_length(doc_id)  # a clear error for a missing document
+        AnnotationSet.insert(document=doc_id, annotator=annotator_id).on_conflict_ignore().execute()
+        found = AnnotationSet.select(AnnotationSet.id, AnnotationSet.status).where(
+            AnnotationSet.document == doc_id, AnnotationSet.annotator == annotator_id
+        )
+        set_id, status = found.tuples().get()
+        return _Target(int(set_id), str(status), length, None, False)
 
     def status(self, doc_id: int, annotator: str) -> str:
         """The annotator's status for the document (new until they start)."""
@@ -177,21 +247,6 @@ class AnnotationsMixin:
                 "in progress to change its annotations"
             )
 
-    def _check_unique(self, set_id: int, span: dom.Span, span_id: int | None = None) -> None:
-        """Refuse a span identical (offsets and label) to another of the same set."""
-        same = Span.select(Span.id).where(
-            Span.annotation_set == set_id,
-            Span.start == span.start,
-            Span.end == span.end,
-            Span.label == span.label,
-        )
-        if span_id is not None:
-            same = same.where(Span.id != span_id)
-        if same.exists():
-            raise AnnotatorError(
-                f"the same {span.label} span ({span.start}..{span.end}) is there already"
-            )
-
     def _check_links_allow(self, span_id: int, label: str) -> None:
         """Refuse a new label that the span's relations, events or roles do not allow."""
         schema = self.schema()
@@ -233,25 +288,33 @@ class AnnotationsMixin:
                     "remove the role first"
                 )
 
-    def _check_span(self, length: int, span: dom.Span) -> None:
+    def _check_span(self, length: int, span: dom.Span, schema_version: int | None = None) -> None:
+        """Refuse a span past the end of the text or with attributes the schema refuses
+        (the schema of ``schema_version`` when the caller has read it, else the one in force)."""
         if span.end > length:
             raise AnnotatorError(
                 f"span {span.start}..{span.end} runs past the end of the text ({length})"
             )
-        problems = self.schema().check_attributes(span.label, span.attributes)
+        schema = self.schema() if schema_version is None else self.schema_at(schema_version)
+        problems = schema.check_attributes(span.label, span.attributes)
         if problems:
             raise AnnotatorError("; ".join(problems))
 
     def add_span(self, doc_id: int, annotator: str, span: dom.Span) -> int:
         """Store a span of the annotator's on the document; returns its id."""
-        self._check_span(self.document_length(doc_id), span)
+        annotator_id = self.annotator_id(annotator)  # outside the transaction: kept once known
         with self.db.atomic():
-            set_id = self._set_id(doc_id, annotator)
-            self._check_writable(set_id)
-            self._check_unique(set_id, span)
-            row = Span.create(annotation_set=set_id, **span_columns(span))
-            self._mark_started(set_id)
-        return int(row.id)
+            target = self._target(doc_id, annotator_id, span)
+            self._check_span(target.length, span, target.schema_version)
+            _refuse_frozen(target, doc_id, annotator)
+            if target.taken:
+                raise AnnotatorError(
+                    f"the same {span.label} span ({span.start}..{span.end}) is there already"
+                )
+            span_id = Span.insert(annotation_set=target.set_id, **span_columns(span)).execute()
+            if target.status == dom.Status.NEW:
+                self._mark_started(target.set_id)
+        return int(span_id)
 
     def _mark_started(self, set_id: int) -> None:
         """A new set is in progress once it holds a span."""
@@ -288,36 +351,94 @@ class AnnotationsMixin:
             self._mark_started(set_id)
         return [int(i) for i in ids]
 
-    def update_span(self, span_id: int, span: dom.Span) -> None:
-        """Replace the stored span's offsets, label, attributes and note; its id stays."""
-        row = (
-            Span.select(AnnotationSet.document, Span.annotation_set)
-            .join(AnnotationSet)
-            .where(Span.id == span_id)
-            .tuples()
-            .first()
-        )
-        if row is None:
-            raise AnnotatorError(f"no span with id {span_id}")
-        doc_id, set_id = row
-        self._check_span(self.document_length(doc_id), span)
-        with self.db.atomic():
-            self._check_writable(set_id)
-            self._check_unique(set_id, span, span_id)
-            self._check_links_allow(span_id, span.label)
-            Span.update(
-                **span_columns(span),
-                version=Span.version + 1,
-                updated_at=utcnow(),
-            ).where(Span.id == span_id).execute()
+    def update_span(self, span_id: int, span: dom.Span, expected_version: int | None = None) -> int:
+        """Replace the stored span's offsets, label, attributes and note; its id stays.
 
-    def delete_span(self, span_id: int) -> None:
-        """Remove a span, with the relations and event roles that use it."""
+        With ``expected_version`` (the version the editor read), a span changed or deleted
+        since then is refused with :class:`EditConflict` rather than overwritten. Returns the
+        span's new version.
+        """
         with self.db.atomic():
-            set_id = Span.select(Span.annotation_set).where(Span.id == span_id).scalar()
-            if set_id is not None:
+            row = self._span_target(span_id, span)
+            if row is None:
+                _refuse_missing(span_id, expected_version)
+            set_id, length, status, old_label, version, schema_version, taken, linked = row
+            if expected_version is not None and version != expected_version:
+                _refuse_changed(span.label, span_id, expected_version)
+            self._check_span(length, span, schema_version)
+            if status in FROZEN_STATUSES:
                 self._check_writable(set_id)
+            if taken:
+                raise AnnotatorError(
+                    f"the same {span.label} span ({span.start}..{span.end}) is there already"
+                )
+            if linked and span.label != old_label:
+                self._check_links_allow(span_id, span.label)
+            changed = Span.update(
+                **span_columns(span),
+                version=version + 1,
+                updated_at=utcnow(),
+            ).where(Span.id == span_id, Span.version == version)
+            if changed.execute() == 0:  # a belt to the lock's braces
+                _refuse_changed(span.label, span_id, expected_version)
+        return version + 1
+
+    def _span_target(self, span_id: int, span: dom.Span | None = None) -> _SpanTarget | None:
+        """The span's set, its document's length, the set's status, the span's label and
+        version, the schema in force, whether another span of the set is ``span`` and whether
+        any link uses the span, in one query (locked on PostgreSQL, as in :meth:`_target`)."""
+        p = self.db.param
+        # Both rows locked: after waiting for another edit, PostgreSQL reads both anew.
+        lock = " FOR UPDATE OF s, sp" if isinstance(self.db, pw.PostgresqlDatabase) else ""
+        key = (span.start, span.end, span.label) if span is not None else (-1, -1, "")
+        row = self.db.execute_sql(
+            'SELECT s."id", LENGTH(d."text"), s."status", sp."label", sp."version", '
+            f'{_SCHEMA_IN_FORCE}, EXISTS (SELECT 1 FROM "span" x '
+            f'WHERE x."annotation_set_id" = s."id" AND x."start" = {p} AND x."end" = {p} '
+            f'AND x."label" = {p} AND x."id" <> sp."id"), {_LINKED} FROM "span" sp '
+            'JOIN "annotation_set" s ON s."id" = sp."annotation_set_id" '
+            f'JOIN "document" d ON d."id" = s."document_id" WHERE sp."id" = {p}{lock}',
+            (*key, span_id),
+        ).fetchone()
+        if row is None:
+            return None
+        set_id, length, status, label, version, schema_version, taken, linked = row
+        return _SpanTarget(
+            int(set_id),
+            int(length),
+            str(status),
+            str(label),
+            int(version),
+            schema_version,
+            bool(taken),
+            bool(linked),
+        )
+
+    def delete_span(self, span_id: int, expected_version: int | None = None) -> None:
+        """Remove a span, with the relations and event roles that use it.
+
+        With ``expected_version``, a span changed since the editor read it is refused with
+        :class:`EditConflict`, and one already deleted too."""
+        with self.db.atomic():
+            found = self._span_target(span_id)
+            if found is None:
+                if expected_version is not None:
+                    _refuse_missing(span_id, expected_version)
+                return
+            set_id, status, version = found.set_id, found.status, found.version
+            if status in FROZEN_STATUSES:
+                self._check_writable(set_id)
+            if expected_version is not None and version != expected_version:
+                _refuse_changed("", span_id, expected_version)
             Span.delete().where(Span.id == span_id).execute()
+
+    def span_versions(self, span_ids: Sequence[int]) -> dict[int, int]:
+        """The current version of each of the spans that still exist, by id."""
+        found: dict[int, int] = {}
+        for chunk in pw.chunked(span_ids, 500):
+            query = Span.select(Span.id, Span.version).where(Span.id.in_(chunk))
+            found.update((int(i), int(v)) for i, v in query.tuples())
+        return found
 
     def spans(self, doc_id: int, annotator: str | None = None) -> list[StoredSpan]:
         """The document's spans (one annotator's, or everyone's), in text order."""
@@ -332,14 +453,40 @@ class AnnotationsMixin:
             Span.fragments,
             Span.created_at,
             Span.updated_at,
+            Span.version,
         )
         query = in_document(
             Span.select(*fields).order_by(Span.start, Span.end, Span.id), doc_id, annotator
         )
         return [
-            StoredSpan(span_id, name, domain_span(*values), created, updated)
-            for span_id, name, *values, created, updated in query.tuples()
+            StoredSpan(span_id, name, domain_span(*values), created, updated, version)
+            for span_id, name, *values, created, updated, version in query.tuples()
         ]
+
+
+def _refuse_frozen(target: _Target, doc_id: int, annotator: str) -> None:
+    if target.status in FROZEN_STATUSES:
+        raise AnnotatorError(
+            f"document {doc_id} is {target.status} for {annotator}: set its status back to "
+            "in progress to change its annotations"
+        )
+
+
+def _refuse_missing(span_id: int, expected_version: int | None) -> NoReturn:
+    if expected_version is None:
+        raise AnnotatorError(f"no span with id {span_id}")
+    raise EditConflict(
+        "the span was deleted elsewhere (another window or another user) after this document "
+        "was opened: the edit was not saved"
+    )
+
+
+def _refuse_changed(label: str, span_id: int, expected_version: int | None) -> NoReturn:
+    what = f"the {label} span" if label else f"span {span_id}"
+    raise EditConflict(
+        f"{what} was changed elsewhere (another window or another user) after this document "
+        "was opened: the edit was not saved"
+    )
 
 
 def span_columns(span: dom.Span) -> dict[str, Any]:

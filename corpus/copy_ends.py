@@ -5,7 +5,6 @@ around the rows."""
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,12 +22,10 @@ from corpus.db import is_postgres, redact
 from corpus.migrations import LATEST, VERSION_KEY, schema_version
 from corpus.resources import DEFAULT_SCHEMA, shipped_schema
 
-_QUERY_PASSWORD = re.compile(r"(?i)([?&]password=)[^&]*")
-
 
 def shown(url: str) -> str:
-    """``url`` fit to print: a password hidden, whether in the user part or the query string."""
-    return _QUERY_PASSWORD.sub(r"\1***", redact(url))
+    """``url`` fit to print: any password hidden."""
+    return redact(url)
 
 
 def first_line(exc: BaseException) -> str:

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
+import urllib.parse
 from pathlib import Path
+from typing import Any
 
 import peewee
 import platformdirs
+import psycopg2
+import psycopg2.extensions
 
 from annotator.errors import AnnotatorError
 
@@ -35,18 +40,75 @@ def resolve_url(url: str | None) -> str:
     return url or os.environ.get(ENV_VAR) or str(default_corpus_path())
 
 
+_CONNINFO = re.compile(r"^\s*(service|host|hostaddr|dbname|user|port)\s*=")
+
+
 def is_postgres(url: str) -> bool:
-    """Whether ``url`` names a PostgreSQL server rather than a SQLite file."""
-    return url.startswith(("postgresql://", "postgres://"))
+    """Whether ``url`` names a PostgreSQL server (a libpq URL, or a libpq key=value string
+    such as ``service=team``) rather than a SQLite file."""
+    return url.startswith(("postgresql://", "postgres://")) or bool(_CONNINFO.match(url))
+
+
+def _libpq_url(url: str) -> str:
+    """``url`` as a ``postgresql://`` URL: a key=value string's settings become its query."""
+    if url.startswith("postgres://"):
+        return "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        return url
+    try:
+        settings = psycopg2.extensions.parse_dsn(url)
+    except psycopg2.ProgrammingError as exc:
+        raise AnnotatorError(f"{redact(url)}: not a libpq connection string: {exc}") from None
+    return "postgresql:///?" + urllib.parse.urlencode(settings)
+
+
+class AccessDenied(AnnotatorError):
+    """The database refused a change the user's role does not allow (team corpora)."""
+
+
+class _PostgresDatabase(peewee.PostgresqlDatabase):  # type: ignore[misc]
+    """PostgreSQL, with a refusal by the server's access control made a clear error."""
+
+    def execute_sql(self, sql: str, params: Any = None, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().execute_sql(sql, params, *args, **kwargs)
+        except peewee.ProgrammingError as exc:
+            if getattr(getattr(exc, "orig", None), "pgcode", None) != _INSUFFICIENT_PRIVILEGE:
+                raise
+            reason = str(exc).strip().splitlines()[0]
+            raise AccessDenied(
+                f"your role in this team corpus does not allow it ({reason})"
+            ) from None
+
+
+_INSUFFICIENT_PRIVILEGE = "42501"  # also what a row-level security policy's refusal says
+
+
+def without_password(url: str) -> str:
+    """``url`` with any password taken out (libpq then finds it in .pgpass or a service
+    file), fit to keep in settings and to pass to another process."""
+    if not is_postgres(url):
+        return url
+    if not url.startswith(("postgresql://", "postgres://")):
+        settings = psycopg2.extensions.parse_dsn(url)
+        settings.pop("password", None)
+        return str(psycopg2.extensions.make_dsn(**settings))
+    parts = urllib.parse.urlsplit(url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        creds, host = netloc.rsplit("@", 1)
+        netloc = f"{creds.split(':', 1)[0]}@{host}"
+    query = [(k, v) for k, v in urllib.parse.parse_qsl(parts.query) if k.lower() != "password"]
+    return urllib.parse.urlunsplit(
+        parts._replace(netloc=netloc, query=urllib.parse.urlencode(query))
+    )
 
 
 def connect(url: str) -> peewee.Database:
     """Open the database named by ``url`` (a file path, or a postgresql:// URL) and bind the proxy."""
     db: peewee.Database
     if is_postgres(url):
-        if url.startswith("postgres://"):
-            url = "postgresql://" + url[len("postgres://") :]
-        db = peewee.PostgresqlDatabase(url)
+        db = _PostgresDatabase(_libpq_url(url))
     else:
         path = Path(url).expanduser()
         if path.is_dir():
@@ -55,7 +117,12 @@ def connect(url: str) -> peewee.Database:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise AnnotatorError(f"{path}: cannot create its folder: {exc.strerror}") from None
-        db = peewee.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=15)
+        # BEGIN IMMEDIATE: a transaction takes the write lock when it starts, waiting for it up
+        # to the busy timeout. A deferred one that reads, then writes, fails at once with
+        # "database is locked" when another process wrote in between (SQLite cannot wait there).
+        db = peewee.SqliteDatabase(
+            str(path), pragmas=SQLITE_PRAGMAS, timeout=15, lock_type="IMMEDIATE"
+        )
     try:
         db.connect()
     except peewee.OperationalError as exc:
@@ -65,9 +132,15 @@ def connect(url: str) -> peewee.Database:
     return db
 
 
+_PASSWORD_SETTING = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^&\s]*)", re.IGNORECASE)
+
+
 def redact(url: str) -> str:
-    """``url`` with any password replaced, for messages."""
-    if not is_postgres(url) or "@" not in url:
+    """``url`` with any password (``user:secret@``, ``?password=``, ``password=``) hidden."""
+    if not is_postgres(url):
+        return url
+    url = _PASSWORD_SETTING.sub(r"\1***", url)
+    if "://" not in url or "@" not in url:
         return url
     scheme, rest = url.split("://", 1)
     creds, host = rest.rsplit("@", 1)

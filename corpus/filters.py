@@ -10,7 +10,14 @@ import peewee as pw
 
 from annotator.document import Status
 from annotator.errors import AnnotatorError
-from corpus.models import AnnotationSet, Annotator, Collection, Document, DocumentCollection
+from corpus.models import (
+    AnnotationSet,
+    Annotator,
+    Assignment,
+    Collection,
+    Document,
+    DocumentCollection,
+)
 
 
 @dataclass(frozen=True)
@@ -25,6 +32,7 @@ class DocumentFilter:
     published_from: str | None = None
     published_to: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    assigned_to: str | None = None  # only the documents in this annotator's queue
 
     def apply(self, query: pw.ModelSelect) -> pw.ModelSelect:
         """``query`` (over :class:`Document`) narrowed to the documents this filter keeps."""
@@ -35,6 +43,13 @@ class DocumentFilter:
                 .where(Collection.name == self.collection)
             )
             query = query.where(Document.id.in_(members))
+        if self.assigned_to is not None:
+            queue = (
+                Assignment.select(Assignment.document)
+                .join(Annotator)
+                .where(Annotator.name == self.assigned_to)
+            )
+            query = query.where(Document.id.in_(queue))
         if self.status is not None:
             query = query.where(self._status_condition())
         if self.author is not None:

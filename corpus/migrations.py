@@ -17,9 +17,10 @@ from peewee import chunked
 from playhouse.migrate import SchemaMigrator, migrate
 
 from annotator.errors import AnnotatorError
-from corpus import search
+from corpus import changes, search
+from corpus.db import AccessDenied
 from corpus.dedup import fingerprint
-from corpus.models import ALL_MODELS, CorpusMeta, Document, DocumentBand, Span
+from corpus.models import ALL_MODELS, Assignment, CorpusMeta, Document, DocumentBand, Span
 
 VERSION_KEY = "schema_version"
 
@@ -73,8 +74,21 @@ def _to_v4(db: pw.Database) -> None:
     migrate(SchemaMigrator.from_database(db).add_column("span", "fragments", Span.fragments))
 
 
+def _to_v5(db: pw.Database) -> None:
+    """Version 5: team work: queues of assigned documents, change notifications (PostgreSQL),
+    and no separate index on a span's set (the (set, start) index serves it)."""
+    db.create_tables([Assignment])
+    db.execute_sql("DROP INDEX IF EXISTS span_annotation_set_id")
+    changes.install_triggers(db)
+
+
 # MIGRATIONS[n] turns a corpus at version n - 1 into version n.
-MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4}
+MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
+    2: _to_v2,
+    3: _to_v3,
+    4: _to_v4,
+    5: _to_v5,
+}
 LATEST = max(MIGRATIONS)
 
 
@@ -104,6 +118,7 @@ def ensure_schema(db: pw.Database) -> int:
             db.create_tables(ALL_MODELS)
             search.install(db)
             _sort_indexes(db)
+            changes.install_triggers(db)
             _set_version(LATEST)
         return 0
     if version > LATEST:
@@ -114,9 +129,15 @@ def ensure_schema(db: pw.Database) -> int:
     if version < LATEST:
         backup(db, f"before-v{LATEST}")
         for target in range(version + 1, LATEST + 1):
-            with db.atomic():
-                MIGRATIONS[target](db)
-                _set_version(target)
+            try:
+                with db.atomic():
+                    MIGRATIONS[target](db)
+                    _set_version(target)
+            except AccessDenied:
+                raise AnnotatorError(
+                    f"the corpus needs an upgrade to version {LATEST}, which its owner must "
+                    "make: ask them to open it once with this version of the app"
+                ) from None
     return version
 
 

@@ -94,7 +94,10 @@ class AnnotationSet(BaseModel):
 class Span(BaseModel):
     """A labelled stretch of text: code-point offsets into the document's text, end exclusive."""
 
-    annotation_set = pw.ForeignKeyField(AnnotationSet, on_delete="CASCADE", backref="spans")
+    # No index of its own: the (annotation_set, start) index serves lookups by set.
+    annotation_set = pw.ForeignKeyField(
+        AnnotationSet, on_delete="CASCADE", backref="spans", index=False
+    )
     start = pw.IntegerField()
     end = pw.IntegerField()
     label = pw.CharField(max_length=100, index=True)
@@ -139,6 +142,18 @@ class EventRole(BaseModel):
     span = pw.ForeignKeyField(Span, on_delete="CASCADE", backref="roles")
 
 
+class Assignment(BaseModel):
+    """A document in an annotator's queue, put there by a manager."""
+
+    document = pw.ForeignKeyField(Document, on_delete="CASCADE", backref="assignments")
+    annotator = pw.ForeignKeyField(Annotator, on_delete="CASCADE", backref="assignments")
+    assigned_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        primary_key = pw.CompositeKey("document", "annotator")
+        indexes = ((("annotator", "document"), False),)
+
+
 class SchemaVersion(BaseModel):
     """One saved version of the corpus's annotation schema; the newest is in force."""
 
@@ -160,4 +175,5 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Event,
     EventRole,
     SchemaVersion,
+    Assignment,
 )

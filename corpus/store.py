@@ -18,10 +18,12 @@ from annotator import document as dom
 from annotator.errors import AnnotatorError
 from annotator.schema import Schema
 from annotator.schema_yaml import load_schema_text, schema_to_yaml
+from corpus import changes, dedup, search
 from corpus import db as dbmod
-from corpus import dedup, search
 from corpus.annotation_bulk import AnnotationBulkMixin
 from corpus.annotations import AnnotationsMixin
+from corpus.assignments import AssignmentsMixin
+from corpus.curation import CurationMixin
 from corpus.document_edits import DocumentEditsMixin
 from corpus.document_writer import NEAR_CANDIDATES, DocumentWriter, check_storable
 from corpus.filters import DocumentFilter, DocumentOrder
@@ -199,6 +201,8 @@ class Store(
     LinksMixin,
     DocumentEditsMixin,
     SchemaEditsMixin,
+    AssignmentsMixin,
+    CurationMixin,
 ):
     """A corpus opened for reading and editing."""
 
@@ -209,6 +213,7 @@ class Store(
         self._writer = DocumentWriter(db)
         self._bulk: _Bulk | None = None
         self._schema: tuple[int, Schema] | None = None  # the parsed schema and its version
+        self._annotator_ids: dict[str, int] = {}
 
     @classmethod
     def open(cls, url: str | None = None) -> Store:
@@ -227,6 +232,24 @@ class Store(
         """Close this thread's connection."""
         if not self.db.is_closed():
             self.db.close()
+
+    @property
+    def is_postgres(self) -> bool:
+        """Whether the corpus is on a PostgreSQL server (team mode) rather than a SQLite file."""
+        return isinstance(self.db, pw.PostgresqlDatabase)
+
+    def login_name(self) -> str | None:
+        """The database user this store connects as on PostgreSQL (the annotator it acts for
+        when access control is on); None on SQLite."""
+        if not self.is_postgres:
+            return None
+        return str(self.db.execute_sql("SELECT current_user").fetchone()[0])
+
+    def watch_changes(self) -> changes.ChangeWatcher:
+        """A watcher of what other connections change in this corpus (close it when done)."""
+        if isinstance(self.db, pw.PostgresqlDatabase):
+            return changes.PostgresWatcher(self.db.database, self.db.connect_params)
+        return changes.SqliteWatcher(self.db)
 
     # -- documents ----------------------------------------------------------------------------
 
@@ -414,10 +437,16 @@ class Store(
             raise AnnotatorError(
                 "the corpus has no schema yet; set one with 'annotator schema set FILE'"
             )
+        return self.schema_at(int(version))
+
+    def schema_at(self, version: int) -> Schema:
+        """The schema saved as ``version``, parsed once while it stays the one asked for."""
         if self._schema is None or self._schema[0] != version:
             text = (
                 SchemaVersion.select(SchemaVersion.yaml).where(SchemaVersion.id == version).scalar()
             )
+            if text is None:
+                raise AnnotatorError(f"the corpus has no schema version {version}")
             self._schema = (
                 version,
                 load_schema_text(text, f"schema version {version} of the corpus"),

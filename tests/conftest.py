@@ -3,6 +3,7 @@ each engine (SQLite file, PostgreSQL database) with the shipped default schema."
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 from collections.abc import Iterator
@@ -34,6 +35,21 @@ def close_bound_database() -> None:
     bound = corpus_db.database.obj
     if bound is not None and not bound.is_closed():
         bound.close()
+
+
+@contextlib.contextmanager
+def second_store(url: str) -> Iterator[Store]:
+    """Another store on ``url`` in this thread, reading the corpus as another process would;
+    afterwards the models are bound again to the database they were bound to before (opening
+    a store binds them to its own, and the first store's transactions must meet its queries)."""
+    previous = corpus_db.database.obj
+    other = Store.open(url)
+    try:
+        yield other
+    finally:
+        other.close()
+        if previous is not None:
+            corpus_db.database.initialize(previous)
 
 
 @pytest.fixture(scope="session")

@@ -100,6 +100,51 @@ class PgServer:
         finally:
             conn.close()
 
+    def url_as(self, user: str, database: str) -> str:
+        """The libpq URL of ``database`` for the login role ``user``."""
+        return f"postgresql://{user}@127.0.0.1:{self.port}/{database}"
+
+    def psql(
+        self, user: str, database: str, command: str, password: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """Run one SQL ``command`` with the ``psql`` client as ``user``, as a person with that
+        user's credentials would; its exit code, output and errors."""
+        psql = shutil.which("psql") or str(Path(os.path.realpath(self.pg_ctl)).with_name("psql"))
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+        if password is not None:
+            env["PGPASSWORD"] = password
+        return subprocess.run(
+            [
+                psql,
+                "-X",
+                "-A",
+                "-t",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-c",
+                command,
+                self.url_as(user, database),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            stdin=subprocess.DEVNULL,
+        )
+
+    def require_password(self, user: str) -> None:
+        """Make ``user`` log in over TCP with a SCRAM password (everyone else stays trusted)."""
+        hba = self.data_dir / "pg_hba.conf"
+        rule = f"host all {user} 127.0.0.1/32 scram-sha-256\n"
+        hba.write_text(rule + hba.read_text(encoding="utf-8"), encoding="utf-8")
+        conn = self._admin()
+        try:
+            with conn.cursor() as cur:
+                cur.execute("SELECT pg_reload_conf()")
+        finally:
+            conn.close()
+        time.sleep(0.2)  # the postmaster rereads the file on its signal
+
     def stop(self) -> None:
         """Stop the server at once (nothing in it is worth keeping) and remove its folder."""
         if self._stopped:

@@ -17,7 +17,7 @@ from PySide6.QtGui import QUndoCommand
 
 from annotator.document import Span
 from annotator.errors import AnnotatorError
-from corpus.annotations import SpanState
+from corpus.annotations import EditConflict, SpanState
 from corpus.store import Store
 
 QUOTE_LIMIT = 30
@@ -26,8 +26,15 @@ QUOTE_LIMIT = 30
 class SpanSink(Protocol):
     """What a command tells after changing the store: the view and status bar follow it."""
 
-    def span_stored(self, span_id: int, span: Span) -> None:
-        """The span ``span_id`` now holds ``span`` (added, restored or relabelled)."""
+    def span_stored(self, span_id: int, span: Span, version: int | None = None) -> None:
+        """The span ``span_id`` now holds ``span`` (added, restored or relabelled), at
+        ``version`` (read from the store when not given)."""
+
+    def version_of(self, span_id: int) -> int | None:
+        """The version of the span ``span_id`` the user is looking at (None: unknown)."""
+
+    def reload_spans(self) -> None:
+        """Someone else changed what is on show: show the spans as stored now."""
 
     def span_removed(self, span_id: int) -> None:
         """The span ``span_id`` is gone."""
@@ -65,16 +72,19 @@ class SpanCommand(QUndoCommand):
         except AnnotatorError as exc:
             self.setObsolete(True)  # the stack deletes it rather than keep a step it cannot take
             self.sink.edit_failed(str(exc))
+            if isinstance(exc, EditConflict):
+                self.sink.reload_spans()
             return False
         return True
 
     def _delete(self, span_id: int) -> SpanState | None:
-        """Delete the span after reading its state; that state, or None when it failed."""
+        """Delete the span after reading its state; that state, or None when it failed (also
+        when someone else changed the span since the user saw it)."""
         states: list[SpanState] = []
 
         def delete() -> None:
             states.append(self.store.span_state(span_id))
-            self.store.delete_span(span_id)
+            self.store.delete_span(span_id, self.sink.version_of(span_id))
 
         if not self._attempt(delete):
             return None
@@ -82,13 +92,19 @@ class SpanCommand(QUndoCommand):
         return states[0]
 
     def _update(self, span_id: int, span: Span) -> None:
-        """Store ``span`` under ``span_id`` (the id stays)."""
-        if self._attempt(lambda: self.store.update_span(span_id, span)):
-            self.sink.span_stored(span_id, span)
+        """Store ``span`` under ``span_id`` (the id stays), unless someone else changed it
+        since the user saw it."""
+        versions: list[int] = []
+
+        def update() -> None:
+            versions.append(self.store.update_span(span_id, span, self.sink.version_of(span_id)))
+
+        if self._attempt(update):
+            self.sink.span_stored(span_id, span, versions[0])
 
     def _restore(self, state: SpanState) -> None:
         if self._attempt(lambda: self.store.restore_span(state)):
-            self.sink.span_stored(state.id, state.span)
+            self.sink.span_stored(state.id, state.span, state.version)
             if state.relations or state.events or state.roles:
                 self.sink.links_changed()
 
@@ -116,7 +132,7 @@ class AddSpanCommand(SpanCommand):
             self.span_id = self.store.add_span(self.doc_id, self.annotator, self.span)
 
         if self._attempt(add) and self.span_id is not None:
-            self.sink.span_stored(self.span_id, self.span)
+            self.sink.span_stored(self.span_id, self.span, 1)
 
     def undo(self) -> None:
         """Delete the span, remembering it for redo."""

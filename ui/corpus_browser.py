@@ -9,6 +9,7 @@ from PySide6.QtCore import QModelIndex, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -65,6 +66,9 @@ class CorpusBrowser(QWidget):
         self.collection_filter.setMinimumContentsLength(14)  # long names are elided
         self.collection_filter.setToolTip("Only the articles in this collection")
         self._fill_collections()
+        self.queue_filter = QCheckBox("My queue")
+        self.queue_filter.setToolTip(f"Only the articles assigned to {annotator}")
+        self.queue_filter.setChecked(bool(store.queue(annotator)))
         filters = QHBoxLayout()
         filters.setSpacing(6)
         for text, combo in (("Status", self.status_filter), ("Collection", self.collection_filter)):
@@ -75,9 +79,10 @@ class CorpusBrowser(QWidget):
             filters.addWidget(label)
             filters.addWidget(combo)
             filters.addSpacing(6)
+        filters.addWidget(self.queue_filter)
         filters.addStretch(1)
 
-        flt = self._current_filter()
+        flt = self.current_filter()
         self.document_model = DocumentTableModel(store, flt, parent=self, annotator=annotator)
         self.search_model = SearchResultsModel(store, parent=self)
         self.search_model.set_filter(flt)
@@ -121,6 +126,7 @@ class CorpusBrowser(QWidget):
         self.document_model.modelReset.connect(self._update_count)
         self.status_filter.currentIndexChanged.connect(self._apply_filter)
         self.collection_filter.currentIndexChanged.connect(self._apply_filter)
+        self.queue_filter.toggled.connect(self._apply_filter)
         header.sortIndicatorChanged.connect(self._on_sort_indicator_changed)
         self._update_count()
 
@@ -204,7 +210,7 @@ class CorpusBrowser(QWidget):
         """Load the collections and documents again and redo any search (after the corpus
         changed); a collection chosen in the filter that has gone falls back to all."""
         self._fill_collections()
-        flt = self._current_filter()
+        flt = self.current_filter()
         self.document_model.set_filter(flt)
         self.search_model.set_filter(flt)  # which searches again
         self._update_count()
@@ -213,6 +219,9 @@ class CorpusBrowser(QWidget):
         """Show ``annotator``'s statuses, and filter by them, from now on."""
         self.annotator = annotator
         self.status_filter.setToolTip(f"Only the articles with this status for {annotator}")
+        self.queue_filter.setToolTip(f"Only the articles assigned to {annotator}")
+        with QSignalBlocker(self.queue_filter):
+            self.queue_filter.setChecked(bool(self._store.queue(annotator)))
         self.document_model.set_annotator(annotator)
         self.reload()
 
@@ -235,16 +244,18 @@ class CorpusBrowser(QWidget):
                 combo.addItem(name, name)
             combo.setCurrentIndex(max(0, combo.findData(chosen)) if chosen is not None else 0)
 
-    def _current_filter(self) -> DocumentFilter:
+    def current_filter(self) -> DocumentFilter:
+        """The filter the list applies: status, collection, queue."""
         status = self.status_filter.currentData()
         return DocumentFilter(
             collection=self.collection_filter.currentData(),
             status=status,
             annotator=self.annotator if status is not None else None,
+            assigned_to=self.annotator if self.queue_filter.isChecked() else None,
         )
 
     def _apply_filter(self) -> None:
-        flt = self._current_filter()
+        flt = self.current_filter()
         self._keeping_current(lambda: self.document_model.set_filter(flt))
         self.search_model.set_filter(flt)
         self._update_count()

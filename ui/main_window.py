@@ -25,9 +25,13 @@ from annotator.errors import AnnotatorError
 from annotator.schema import Schema
 from corpus.db import redact
 from corpus.store import Store
+from ui.agreement_dashboard import AgreementLauncher  # matplotlib loads on first use
 from ui.appearance import Appearance
 from ui.article_reader import ArticleReader
+from ui.assign_dialog import AssignDialog
+from ui.change_follower import ChangeFollower
 from ui.corpus_browser import CorpusBrowser
+from ui.curation_view import CurationWindow
 from ui.exchange_dialogs import ExchangeController
 from ui.find_bar import FindBar, find_actions, with_find_bar
 from ui.import_dialog import FileDropFilter, ImportController, choose_import_paths
@@ -37,10 +41,7 @@ from ui.link_list import LinkList
 from ui.metadata_editor import edit_metadata
 from ui.navigation import Navigator
 from ui.schema_editor import edit_schema
-from ui.session import (
-    login_name,
-    remember_corpus,
-)
+from ui.session import login_name, remember_corpus, team_login
 from ui.shortcut_help import help_action
 from ui.span_details import SpanDetails
 from ui.span_editor import SpanEditor
@@ -90,6 +91,7 @@ class MainWindow(SessionActions, QMainWindow):
         self.legend = LabelLegend()
         self.editor = SpanEditor(store, self.annotator, self.reader.text_view, self.legend, self)
         self._counted: tuple[int | None, int] = (None, 0)  # the document and count last shown
+        self.curation: CurationWindow | None = None  # made when first asked for
         # A check box shows the mode at a glance; it never takes the focus from the text.
         self.sticky_button = QCheckBox("Sticky label")
         self.sticky_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -143,6 +145,8 @@ class MainWindow(SessionActions, QMainWindow):
         self.importer.sig_finished.connect(self._imported)
         self.exchange = ExchangeController(store, self)
         self.exchange.sig_finished.connect(self._exchanged)
+        self.follower = ChangeFollower(store, self)
+        self.follower.sig_changed.connect(self._changed_elsewhere)
         self._create_actions()
         self.browser.sig_document_selected.connect(self.show_document)
         self.editor.sig_spans_changed.connect(self.update_annotation_status)
@@ -208,6 +212,14 @@ class MainWindow(SessionActions, QMainWindow):
         self.properties_action.setToolTip("Edit the title, author, date, source and collections")
         self.properties_action.triggered.connect(self.edit_document_properties)
         self.edit_menu.addAction(self.properties_action)
+        self.assign_action = QAction("Assign &Documents…", self)
+        self.assign_action.setToolTip("Put articles into annotators' queues (managers)")
+        self.assign_action.triggered.connect(self.assign_documents)
+        self.edit_menu.addAction(self.assign_action)
+        self.curate_action = QAction("&Curate…", self, shortcut=QKeySequence("Ctrl+Shift+K"))
+        self.curate_action.setToolTip("Compare every annotator's spans here and build the gold set")
+        self.curate_action.triggered.connect(self.curate)
+        self.edit_menu.addAction(self.curate_action)
 
         view_menu = self.menuBar().addMenu("&View")
         self.find_action = QAction("&Find in Corpus", self, shortcut=QKeySequence("Ctrl+F"))
@@ -218,6 +230,8 @@ class MainWindow(SessionActions, QMainWindow):
         view_menu.addAction(self.details_dock.toggleViewAction())
         view_menu.addAction(self.editor.precision_action)
         view_menu.addAction(self.linker.all_links_action)
+        self.agreement = AgreementLauncher(self.store, self)
+        view_menu.addAction(self.agreement.action)
         view_menu.addSeparator()
         zoom = (("Zoom &In", ("Ctrl++", "Ctrl+="), 1), ("Zoom &Out", ("Ctrl+-",), -1))
         for text, keys, step in zoom:
@@ -294,6 +308,36 @@ class MainWindow(SessionActions, QMainWindow):
         self._counted = (None, 0)  # opening is not an edit: the list's count stays
         self.editor.set_document(doc_id, spans)
 
+    def assign_documents(self) -> None:
+        """Let a manager (anyone, in a SQLite corpus) fill annotators' queues."""
+        member = team_login(self.store)
+        if member is not None and self.store.role(member) != "manager":
+            self.statusBar().showMessage("Only a manager assigns documents", 5000)
+            return
+        dialog = AssignDialog(
+            self.store, self.reader.document_id(), self.browser.current_filter(), self
+        )
+        if dialog.exec():
+            self.statusBar().showMessage(f"{dialog.assigned} new assignments", 5000)
+            self.browser.reload()
+
+    def _changed_elsewhere(self, doc_ids: set[int] | None) -> None:
+        """Another window, process or team member changed documents (``None``: which ones is
+        unknown): show the document on show as stored now, and its row in the list."""
+        curated = self.curation.doc_id if self.curation and self.curation.isVisible() else None
+        if curated is not None and (doc_ids is None or curated in doc_ids):
+            self.curation.reload()  # annotators' spans (gold is edited in that window)
+        doc_id = self.reader.document_id()
+        if doc_id is None or (doc_ids is not None and doc_id not in doc_ids):
+            return
+        try:
+            spans = self.store.spans(doc_id, self.annotator)
+        except AnnotatorError:
+            return
+        if self.editor.refresh_spans(spans):
+            self.statusBar().showMessage("Updated with changes saved elsewhere", 5000)
+        self.browser.refresh_document(doc_id)
+
     def open_schema_editor(self) -> None:
         """Edit the corpus's schema; after a saved change, show the new labels and spans."""
         shown = self.reader.document_id()
@@ -303,6 +347,29 @@ class MainWindow(SessionActions, QMainWindow):
         self.refresh()  # palette, hotkeys, link types, details forms, span counts
         if shown is not None:
             self.browser.select_document(shown)
+
+    def curate(self) -> None:
+        """Open the curation window on the document on show; it follows the documents opened
+        here while it is open."""
+        doc_id = self.reader.document_id()
+        if doc_id is None:
+            self.statusBar().showMessage("Open an article to curate it", 5000)
+            return
+        member = team_login(self.store)
+        if member is not None and self.store.role(member) == "annotator":
+            self.statusBar().showMessage(
+                "Curators and managers curate; annotators work blind", 5000
+            )
+            return
+        if self.curation is None:
+            self.curation = CurationWindow(self.store, self)
+            self.curation.sig_gold_changed.connect(self.browser.refresh_document)
+            self.browser.sig_document_selected.connect(self.curation.follow)
+        self.curation.set_schema(self._schema())
+        self.curation.show_document(doc_id)
+        self.curation.show()
+        self.curation.raise_()
+        self.curation.activateWindow()
 
     def edit_document_properties(self) -> None:
         """Edit the title, author, date, source and collections of the document on show."""
@@ -386,6 +453,7 @@ class MainWindow(SessionActions, QMainWindow):
         geometry and layout for next time."""
         self.importer.stop()
         self.exchange.wait()
+        self.follower.stop()
         self._settings.setValue("main_window/geometry", self.saveGeometry())
         self._settings.setValue("main_window/state", self.saveState())
         self._settings.setValue("main_window/splitter", self.splitter.saveState())

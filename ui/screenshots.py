@@ -10,11 +10,14 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotator.document import Document, Event, Relation, Span
 from corpus import resources
 from corpus.store import Store
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
 
 SEED_TITLE = "Russia and Turkey carry out first joint air attacks in Syria's al-Bab"
 
@@ -200,27 +203,40 @@ def label_phrase(window: Any, text: str, phrase: str, label: str) -> None:
     window.editor.apply_label(label)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Write the screenshots into the folder named on the command line."""
+def screenshot_session(argv: list[str] | None, program: str) -> tuple[Path, QApplication] | None:
+    """The output folder named on the command line (made if missing) and the application, in
+    Qt's light Fusion style, that a screenshot script draws with; None, after printing the
+    usage line, unless exactly one folder is named."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        print("usage: python -m ui.screenshots OUTDIR", file=sys.stderr)
-        return 2
+        print(f"usage: python -m {program} OUTDIR", file=sys.stderr)
+        return None
     outdir = Path(args[0])
     outdir.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-    from PySide6.QtCore import QSettings, Qt
-    from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
-
-    from ui.main_window import MainWindow
-    from ui.palette import dark_palette
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setStyle("Fusion")
     app.setPalette(app.style().standardPalette())
+    return outdir, app
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the screenshots into the folder named on the command line."""
+    session = screenshot_session(argv, "ui.screenshots")
+    if session is None:
+        return 2
+    outdir, app = session
+
+    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtTest import QTest
+
+    from ui.main_window import MainWindow
+    from ui.palette import dark_palette
+
     with tempfile.TemporaryDirectory() as tmp:
         store, ids = build_demo_corpus(Path(tmp) / "demo.db")
         settings = QSettings(str(Path(tmp) / "ui.ini"), QSettings.Format.IniFormat)

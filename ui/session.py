@@ -8,11 +8,16 @@ import getpass
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QProcess, QSettings
-from PySide6.QtWidgets import QInputDialog, QWidget
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
-from corpus.db import is_postgres
+from corpus.curation import GOLD
+from corpus.db import is_postgres, without_password
+
+if TYPE_CHECKING:
+    from corpus.store import Store
 
 RECENT_SETTING = "corpora/recent"
 ANNOTATOR_SETTING = "annotator/name"
@@ -31,11 +36,7 @@ def corpus_location(url: str) -> str:
     """Where a corpus is, fit to keep and to pass on: a SQLite file's absolute path, or a
     PostgreSQL URL without its password (libpq finds it in .pgpass or a service file)."""
     if is_postgres(url):
-        scheme, rest = url.split("://", 1)
-        if "@" not in rest:
-            return url
-        creds, host = rest.rsplit("@", 1)
-        return f"{scheme}://{creds.split(':', 1)[0]}@{host}"
+        return without_password(url)
     return str(Path(url).expanduser().resolve())
 
 
@@ -60,6 +61,13 @@ def open_in_new_window(url: str, annotator: str) -> bool:
     return bool(started)
 
 
+def team_login(store: Store) -> str | None:
+    """The team member the user logs in as, on a PostgreSQL corpus where the database user is
+    one; they annotate as themselves (the database refuses them anyone else's annotations)."""
+    login = store.login_name()
+    return login if login is not None and login in store.annotators() else None
+
+
 def saved_annotator(settings: QSettings) -> str | None:
     """The annotator's name chosen last time, if any."""
     name = settings.value(ANNOTATOR_SETTING)
@@ -73,7 +81,8 @@ def remember_annotator(settings: QSettings, name: str) -> None:
 
 def ask_annotator(parent: QWidget | None, current: str, names: Sequence[str]) -> str | None:
     """Ask who is annotating (any of ``names`` or a new name); None when cancelled."""
-    choices = list(dict.fromkeys([current, *names]))
+    people = [name for name in names if reserved_name_problem(name) is None]
+    choices = list(dict.fromkeys([current, *people]))
     name, ok = QInputDialog.getItem(
         parent,
         "Annotator",
@@ -83,7 +92,21 @@ def ask_annotator(parent: QWidget | None, current: str, names: Sequence[str]) ->
         True,
     )
     name = name.strip()
+    problem = reserved_name_problem(name)
+    if ok and problem is not None:
+        QMessageBox.warning(parent, "Annotator", problem)
+        return None
     return name if ok and name else None
+
+
+def reserved_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a person's annotator name (the gold set's is reserved), or None."""
+    if name.strip().casefold() != GOLD:
+        return None
+    return (
+        f"'{name.strip()}' is the name of the curated gold set, not of a person: choose another "
+        "name (the gold set is edited in Edit › Curate…)"
+    )
 
 
 def login_name() -> str:

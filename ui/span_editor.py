@@ -60,6 +60,7 @@ class SpanEditor(QObject):
         self.doc_id: int | None = None
         self.armed: str | None = None
         self._spans: dict[int, Span] = {}
+        self._versions: dict[int, int] = {}  # what the user saw: an edit of a newer one is refused
         self._labels: dict[str, LabelSpec] = {}
 
         self.undo_stack = QUndoStack(self)
@@ -146,10 +147,34 @@ class SpanEditor(QObject):
         """Edit the spans of document ``doc_id`` (None: no document); clears the undo stack."""
         self.undo_stack.clear()
         self.doc_id = doc_id
+        spans = list(spans)
         self._spans = {s.id: s.span for s in spans}
+        self._versions = {s.id: s.version for s in spans}
         self.sig_links_changed.emit()  # the links on show are the new document's
         self.sig_spans_changed.emit()
         self.report_selection()
+
+    def refresh_spans(self, spans: Iterable[StoredSpan]) -> bool:
+        """Show ``spans``, the document's spans as stored now, where someone else (another
+        window, another user) changed them; the undo stack stays (a step that no longer fits
+        is refused when taken). Whether anything changed."""
+        spans = list(spans)
+        if {s.id: (s.span, s.version) for s in spans} == {
+            i: (span, self._versions.get(i)) for i, span in self._spans.items()
+        }:
+            return False
+        for gone in self._spans.keys() - {s.id for s in spans}:
+            self.view.remove_span(gone)
+        for stored in spans:
+            if self._spans.get(stored.id) != stored.span:
+                span = stored.span
+                self.view.add_span(stored.id, span.start, span.end, span.label, span.attributes)
+        self._spans = {s.id: s.span for s in spans}
+        self._versions = {s.id: s.version for s in spans}
+        self.sig_links_changed.emit()
+        self.sig_spans_changed.emit()
+        self.report_selection()
+        return True
 
     def span_count(self) -> int:
         """How many spans the annotator has on the document on show."""
@@ -377,9 +402,12 @@ class SpanEditor(QObject):
 
     # -- what the commands report (ui.commands.SpanSink) --------------------------------------
 
-    def span_stored(self, span_id: int, span: Span) -> None:
+    def span_stored(self, span_id: int, span: Span, version: int | None = None) -> None:
         """Show the span added, restored or relabelled, selected."""
         self._spans[span_id] = span
+        self._versions[span_id] = (
+            version if version is not None else self.store.span_versions([span_id]).get(span_id, 1)
+        )
         self.view.add_span(span_id, span.start, span.end, span.label, span.attributes)
         self.view.select_span(span_id)
         self.sig_spans_changed.emit()
@@ -390,6 +418,7 @@ class SpanEditor(QObject):
         for span_id, span in spans:
             self._spans[span_id] = span
             self.view.add_span(span_id, span.start, span.end, span.label, span.attributes)
+        self._versions.update(self.store.span_versions([span_id for span_id, _ in spans]))
         self.sig_spans_changed.emit()
         self.report_selection()
 
@@ -397,6 +426,7 @@ class SpanEditor(QObject):
         """Stop showing several spans, telling the others once."""
         for span_id in span_ids:
             self._spans.pop(span_id, None)
+            self._versions.pop(span_id, None)
             self.view.remove_span(span_id)
         self.sig_spans_changed.emit()
         self.report_selection()
@@ -404,6 +434,7 @@ class SpanEditor(QObject):
     def span_removed(self, span_id: int) -> None:
         """Stop showing the span."""
         self._spans.pop(span_id, None)
+        self._versions.pop(span_id, None)
         self.view.remove_span(span_id)
         self.sig_spans_changed.emit()
         self.report_selection()
@@ -411,6 +442,15 @@ class SpanEditor(QObject):
     def edit_failed(self, message: str) -> None:
         """Say why the store refused an edit."""
         self.sig_message.emit(f"Not saved: {message}")
+
+    def version_of(self, span_id: int) -> int | None:
+        """The version of the span the user sees (None when it is not on show)."""
+        return self._versions.get(span_id)
+
+    def reload_spans(self) -> None:
+        """Show the annotator's spans of the document as stored now."""
+        if self.doc_id is not None:
+            self.refresh_spans(self.store.spans(self.doc_id, self.annotator))
 
     def links_changed(self) -> None:
         """Relations, events or roles changed: whoever shows them reloads them."""

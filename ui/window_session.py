@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from corpus.db import redact
 from ui.exchange_dialogs import ExportDialog, ImportAnnotationsDialog
@@ -22,6 +22,7 @@ from ui.session import (
     recent_corpora,
     remember_annotator,
     remember_corpus,
+    team_login,
 )
 
 
@@ -75,7 +76,16 @@ class SessionActions:
         self.count_label.setText(f"{total} article{'' if total == 1 else 's'}")
 
     def choose_annotator(self) -> None:
-        """Ask who annotates from now on, and switch to them."""
+        """Ask who annotates from now on, and switch to them (in a team corpus an annotator
+        is their login, and only curators and managers look at others' work)."""
+        member = team_login(self.store)
+        if member is not None and self.store.role(member) == "annotator":
+            QMessageBox.information(
+                self,
+                "Switch Annotator",
+                f"In this team corpus you annotate as {member}, the name you log in with.",
+            )
+            return
         name = ask_annotator(self, self.annotator, self.store.annotators())
         if name is not None:
             self.set_annotator(name)

@@ -14,7 +14,7 @@ from corpus.store import Store
 from tests.conftest import close_bound_database
 from tests.corpus.rich_corpus import build
 
-TABLE_COUNT = 12
+TABLE_COUNT = 13
 
 
 @pytest.fixture(autouse=True)

@@ -75,8 +75,9 @@ def build(store: Store) -> dict[str, int]:
     text = ARTICLE
     for name in ("alice", "bob", "carol"):
         store.annotator_id(name)
-    AnnotatorRow.update(role="curator").where(AnnotatorRow.name == "bob").execute()
-    AnnotatorRow.update(role="manager").where(AnnotatorRow.name == "carol").execute()
+    store.set_role("bob", "curator")
+    store.set_role("carol", "manager")
+    store.assign([ids["article"], ids["near"]], ["alice", "bob"], per_document=1)
 
     def at(needle: str, label: str, occurrence: int = 0, **attributes: Any) -> Span:
         start = -1
@@ -166,6 +167,7 @@ def snapshot(store: Store) -> dict[str, Any]:
             for i, m in DocumentRow.select(DocumentRow.id, DocumentRow.minhash).tuples()
         ),
         "bands": sorted(DocumentBand.select(DocumentBand.band, DocumentBand.document).tuples()),
+        "queues": {name: store.queue(name) for name in store.annotators()},
         "event_roles": sorted(
             EventRole.select(EventRole.id, EventRole.event, EventRole.role, EventRole.span).tuples()
         ),

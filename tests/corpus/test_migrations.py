@@ -47,9 +47,12 @@ def test_frozen_v1_file_is_still_version_1():
 def test_upgrade_keeps_every_document_annotation_and_schema(upgraded):
     store, _ = upgraded
     assert not store.created
-    assert schema_version(store.db) == LATEST == 4
+    assert schema_version(store.db) == LATEST == 5
     indexes = {row[1] for row in store.db.execute_sql("PRAGMA index_list('document')")}
     assert {"document_title_id", "document_author_id", "document_source_id"} <= indexes
+    span_indexes = {row[1] for row in store.db.execute_sql("PRAGMA index_list('span')")}
+    assert "span_annotation_set_id" not in span_indexes  # (set, start) serves lookups by set
+    assert "span_annotation_set_id_start" in span_indexes
     docs = list(store.documents())
     assert [d.title for d in docs] == ["Jets strike al-Bab", "Café owners in Zürich 😀"]
     assert store.document(2).text == "Café owners in Zürich 😀 said the protest was peaceful."
@@ -70,6 +73,12 @@ def test_upgrade_keeps_every_document_annotation_and_schema(upgraded):
     assert store.schema().name == "mini"
     assert store.collections_of(1) == ["wire"]
     assert [h.id for h in store.search("Zürich")] == [2]
+
+
+def test_upgrade_adds_queues_of_assigned_documents(upgraded):
+    store, _ = upgraded
+    store.assign([1, 2], ["alice"])
+    assert store.queue("alice") == [1, 2]
 
 
 def test_upgrade_backs_up_the_old_file_first(upgraded):

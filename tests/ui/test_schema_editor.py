@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from annotator.document import Document, Event, Relation, Span
 from annotator.errors import AnnotatorError
 from annotator.schema import AttributeType
+from corpus import db as corpus_db
 from corpus import resources
 from corpus.schema_edits import SchemaRenames
 from corpus.store import Store
@@ -72,8 +73,11 @@ def doc_id(store) -> int:
 def read_back(path: str) -> tuple[list[Span], Store]:
     """The spans (in text order) as a second connection to the corpus file reads them, and
     that store (for its schema), closed by the caller."""
+    previous = corpus_db.database.obj
     other = Store.open(path)
-    return [s.span for s in other.spans(1)], other
+    spans = [s.span for s in other.spans(1)]
+    corpus_db.database.initialize(previous)  # the window's store binds the models again
+    return spans, other
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from annotator.document import Document, Span
 from annotator.schema import AttributeSpec, AttributeType
 from corpus import resources
 from corpus.store import Store
+from tests.conftest import second_store
 from tests.ui.test_annotating import TEXT, click_span, key, reshow
 from ui.main_window import MainWindow
 from ui.span_details import HINT, UNSET
@@ -71,11 +72,8 @@ def add_and_select(qtbot, window, store, doc_id, phrase: str, label: str, **attr
 
 def saved(path: str, span_id: int) -> Span:
     """The span as another connection to the corpus file reads it."""
-    other = Store.open(path)
-    try:
+    with second_store(path) as other:
         return other.span_state(span_id).span
-    finally:
-        other.close()
 
 
 def type_number(qtbot, spin: QSpinBox | QDoubleSpinBox, text: str) -> None:
