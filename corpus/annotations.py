@@ -15,6 +15,7 @@ import peewee as pw
 from annotator import document as dom
 from annotator.errors import AnnotatorError
 from annotator.schema import Schema
+from corpus.edit_rows import EditRowsMixin, EditTarget
 from corpus.models import AnnotationSet, Annotator, Event, EventRole, Relation, Span, utcnow
 
 FROZEN_STATUSES = (dom.Status.REVIEWED, dom.Status.LOCKED)
@@ -31,39 +32,6 @@ class StoredSpan:
     created_at: datetime
     updated_at: datetime
     version: int = 1  # counts the span's edits: an edit states the version it changes
-
-
-_SCHEMA_IN_FORCE = '(SELECT MAX("id") FROM "schema_version")'
-
-
-_LINKED = (
-    '(EXISTS (SELECT 1 FROM "relation" r WHERE r."head_id" = sp."id" OR r."tail_id" = sp."id") '
-    'OR EXISTS (SELECT 1 FROM "event" e WHERE e."trigger_id" = sp."id") '
-    'OR EXISTS (SELECT 1 FROM "event_role" o WHERE o."span_id" = sp."id"))'
-)
-
-
-class _SpanTarget(NamedTuple):
-    """A stored span and what an edit of it checks, as read when the edit begins."""
-
-    set_id: int
-    length: int
-    status: str
-    label: str
-    version: int
-    schema_version: int | None
-    taken: bool  # another span of the set is what the edit would make
-    linked: bool  # a relation, event or role uses the span
-
-
-class _Target(NamedTuple):
-    """Where an annotator's edit of a document goes, as read when the edit begins."""
-
-    set_id: int
-    status: str
-    length: int  # of the document's text, in code points
-    schema_version: int | None  # the schema in force (None: read it when needed)
-    taken: bool  # the span asked about is in the set already
 
 
 class EditConflict(AnnotatorError):
@@ -134,7 +102,7 @@ class SpanState:
     roles: tuple[RoleRow, ...] = ()
 
 
-class AnnotationsMixin:
+class AnnotationsMixin(EditRowsMixin):
     """Annotation methods of the store (needs ``db``, ``document()`` and ``schema()``)."""
 
     db: pw.Database
@@ -168,34 +136,6 @@ class AnnotationsMixin:
 
     def _set_id(self, doc_id: int, annotator: str) -> int:
         return self._target(doc_id, self.annotator_id(annotator)).set_id
-
-    def _target(self, doc_id: int, annotator_id: int, span: dom.Span | None = None) -> _Target:
-        """The annotator's set of the document (made when missing), its status, the
-        document's length, the schema in force and whether ``span`` is in the set already,
-        read in one query. Call it inside a transaction: on PostgreSQL the set's row stays
-        locked until it ends, so that one annotator's edits from several connections are
-        checked one after another (SQLite transactions are serial already)."""
-        p = self.db.param
-        lock = " FOR UPDATE OF s" if isinstance(self.db, pw.PostgresqlDatabase) else ""
-        key = (span.start, span.end, span.label) if span is not None else (-1, -1, "")
-        row = self.db.execute_sql(
-            f'SELECT LENGTH(d."text"), s."id", s."status", {_SCHEMA_IN_FORCE}, '
-            f'EXISTS (SELECT 1 FROM "span" x WHERE x."annotation_set_id" = s."id" '
-            f'AND x."start" = {p} AND x."end" = {p} AND x."label" = {p}) '
-            'FROM "annotation_set" s JOIN "document" d ON d."id" = s."document_id" '
-            f'WHERE s."document_id" = {p} AND s."annotator_id" = {p}{lock}',
-            (*key, doc_id, annotator_id),
-        ).fetchone()
-        if row is not None:
-            length, set_id, status, schema_version, taken = row
-            return _Target(int(set_id), str(status), int(length), schema_version, bool(taken))
-        length = self.document_length(doc_id)  # a clear error for a missing document
-        AnnotationSet.insert(document=doc_id, annotator=annotator_id).on_conflict_ignore().execute()
-        found = AnnotationSet.select(AnnotationSet.id, AnnotationSet.status).where(
-            AnnotationSet.document == doc_id, AnnotationSet.annotator == annotator_id
-        )
-        set_id, status = found.tuples().get()
-        return _Target(int(set_id), str(status), length, None, False)
 
     def status(self, doc_id: int, annotator: str) -> str:
         """The annotator's status for the document (new until they start)."""
@@ -311,7 +251,7 @@ class AnnotationsMixin:
                 raise AnnotatorError(
                     f"the same {span.label} span ({span.start}..{span.end}) is there already"
                 )
-            span_id = Span.insert(annotation_set=target.set_id, **span_columns(span)).execute()
+            span_id = self._insert_span(target.set_id, span)
             if target.status == dom.Status.NEW:
                 self._mark_started(target.set_id)
         return int(span_id)
@@ -374,45 +314,9 @@ class AnnotationsMixin:
                 )
             if linked and span.label != old_label:
                 self._check_links_allow(span_id, span.label)
-            changed = Span.update(
-                **span_columns(span),
-                version=version + 1,
-                updated_at=utcnow(),
-            ).where(Span.id == span_id, Span.version == version)
-            if changed.execute() == 0:  # a belt to the lock's braces
+            if not self._update_span_row(span_id, span, version):  # a belt to the lock's braces
                 _refuse_changed(span.label, span_id, expected_version)
         return version + 1
-
-    def _span_target(self, span_id: int, span: dom.Span | None = None) -> _SpanTarget | None:
-        """The span's set, its document's length, the set's status, the span's label and
-        version, the schema in force, whether another span of the set is ``span`` and whether
-        any link uses the span, in one query (locked on PostgreSQL, as in :meth:`_target`)."""
-        p = self.db.param
-        # Both rows locked: after waiting for another edit, PostgreSQL reads both anew.
-        lock = " FOR UPDATE OF s, sp" if isinstance(self.db, pw.PostgresqlDatabase) else ""
-        key = (span.start, span.end, span.label) if span is not None else (-1, -1, "")
-        row = self.db.execute_sql(
-            'SELECT s."id", LENGTH(d."text"), s."status", sp."label", sp."version", '
-            f'{_SCHEMA_IN_FORCE}, EXISTS (SELECT 1 FROM "span" x '
-            f'WHERE x."annotation_set_id" = s."id" AND x."start" = {p} AND x."end" = {p} '
-            f'AND x."label" = {p} AND x."id" <> sp."id"), {_LINKED} FROM "span" sp '
-            'JOIN "annotation_set" s ON s."id" = sp."annotation_set_id" '
-            f'JOIN "document" d ON d."id" = s."document_id" WHERE sp."id" = {p}{lock}',
-            (*key, span_id),
-        ).fetchone()
-        if row is None:
-            return None
-        set_id, length, status, label, version, schema_version, taken, linked = row
-        return _SpanTarget(
-            int(set_id),
-            int(length),
-            str(status),
-            str(label),
-            int(version),
-            schema_version,
-            bool(taken),
-            bool(linked),
-        )
 
     def delete_span(self, span_id: int, expected_version: int | None = None) -> None:
         """Remove a span, with the relations and event roles that use it.
@@ -464,7 +368,7 @@ class AnnotationsMixin:
         ]
 
 
-def _refuse_frozen(target: _Target, doc_id: int, annotator: str) -> None:
+def _refuse_frozen(target: EditTarget, doc_id: int, annotator: str) -> None:
     if target.status in FROZEN_STATUSES:
         raise AnnotatorError(
             f"document {doc_id} is {target.status} for {annotator}: set its status back to "

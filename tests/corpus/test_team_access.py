@@ -5,6 +5,7 @@ under those rules; passwords reach the server only as SCRAM verifiers."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -221,3 +222,32 @@ def test_setting_up_twice_changes_nothing(team):
     assert team["store"].role("alice") == "curator"
     seen = psql(team, "alice", "SELECT label FROM span")
     assert seen.stdout.split() == ["Actor"]  # a curator now
+
+
+def test_a_member_connects_through_a_service_file_and_pgpass(team, tmp_path):
+    """libpq's conventions: the connection in a service file, the password in .pgpass, and
+    neither on the command line."""
+    server, db = team["server"], team["db"]
+    team_access.add_member(team["store"].db, "erin", "annotator", password="pw for erin")
+    team["store"].assign([team["doc"]], ["erin"])
+    server.require_password("erin")
+    service = tmp_path / "pg_service.conf"
+    service.write_text(f"[news]\nhost=127.0.0.1\nport={server.port}\ndbname={db}\nuser=erin\n")
+    pgpass = tmp_path / "pgpass"
+    pgpass.write_text(f"127.0.0.1:{server.port}:{db}:erin:pw for erin\n")
+    pgpass.chmod(0o600)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+    env |= {"PGSERVICEFILE": str(service), "PGPASSFILE": str(pgpass), "ANNOTATOR_DB": ""}
+
+    def queue() -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "cli", "--db", "service=news", "queue"]
+        return subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
+
+    done = queue()
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\t")[:2] == [str(team["doc"]), "new"]
+    pgpass.write_text(f"127.0.0.1:{server.port}:{db}:erin:wrong\n")
+    refused = queue()
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("annotator: service=news: cannot open the corpus")
+    assert refused.stderr.count("\n") == 1
