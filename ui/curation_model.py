@@ -19,7 +19,6 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtGui import (
-    QAbstractTextDocumentLayout,
     QColor,
     QFont,
     QIcon,
@@ -29,9 +28,10 @@ from PySide6.QtGui import (
     QTextDocument,
     QTextOption,
 )
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import QStyleOptionViewItem
 
 from corpus.curation import Candidate, Curation, Kind, Version
+from ui.snippet_delegate import SnippetDelegate
 from ui.span_painter import LabelColours
 
 CONTEXT_CHARS = 32
@@ -311,22 +311,12 @@ def _badge(colour: str, glyph: str) -> QIcon:
     return QIcon(pixmap)
 
 
-class ContextDelegate(QStyledItemDelegate):
+class ContextDelegate(SnippetDelegate):
     """Draws a Text cell on one line: the words around the candidate, the candidate in bold."""
 
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionViewItem,
-        index: QModelIndex | QPersistentModelIndex,
-    ) -> None:
-        """The cell's background and selection as usual, then the text with its bold part."""
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        style = opt.widget.style() if opt.widget else None
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+    def _document(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QTextDocument:
         before, covered, after = index.data(CONTEXT_ROLE) or ("", "", "")
         doc = QTextDocument()
         doc.setDefaultFont(option.font)
@@ -336,13 +326,8 @@ class ContextDelegate(QStyledItemDelegate):
         doc.setDefaultTextOption(text_option)
         doc.setHtml(f"{html.escape(before)}<b>{html.escape(covered)}</b>{html.escape(after)}")
         doc.setTextWidth(option.rect.width())  # right-to-left lines end at the right edge
-        paint = QAbstractTextDocumentLayout.PaintContext()
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        colour = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        paint.palette.setColor(QPalette.ColorRole.Text, option.palette.color(colour))
-        painter.save()
-        painter.translate(option.rect.topLeft())
-        painter.setClipRect(0, 0, option.rect.width(), option.rect.height())
-        painter.translate(0, (option.rect.height() - doc.size().height()) / 2)
-        doc.documentLayout().draw(painter, paint)
-        painter.restore()
+        return doc
+
+    def _top(self, option: QStyleOptionViewItem, doc: QTextDocument) -> float:
+        """The line in the middle of the cell."""
+        return (option.rect.height() - doc.size().height()) / 2

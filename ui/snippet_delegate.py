@@ -51,5 +51,10 @@ class SnippetDelegate(QStyledItemDelegate):
         painter.save()
         painter.translate(option.rect.topLeft())
         painter.setClipRect(0, 0, option.rect.width(), option.rect.height())
+        painter.translate(0, self._top(option, doc))
         doc.documentLayout().draw(painter, context)
         painter.restore()
+
+    def _top(self, option: QStyleOptionViewItem, doc: QTextDocument) -> float:
+        """Where in the cell the text starts: at its top."""
+        return 0.0
