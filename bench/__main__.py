@@ -1,5 +1,5 @@
 """``python -m bench [--only NAME] [--articles N] [--out DIR]``: run the benchmarks, print a
-table, save the results as JSON and write the table into docs/BENCHMARKS.md."""
+table, save the results as JSON and, for a full run, write the table into docs/BENCHMARKS.md."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ INTRO = f"""# Benchmarks
 `make bench` (or `.venv/bin/python -m bench`) prints figures; it does not pass or fail. The
 machines it runs on are small and noisy, so every figure is measured side by side with a
 baseline in the same run and reported as a ratio to it. The run also saves its results as JSON
-in `bench/results/latest.json` (not committed) and rewrites the table below.
+in `bench/results/latest.json` (not committed); a full run (no `--only`) rewrites the table
+below.
 
 Options: `--only NAME` runs one benchmark (or every benchmark whose name starts with `NAME.`),
 `--articles N` sets the corpus size (default 100,000; use 2,000 for a quick check), `--out DIR`
@@ -113,7 +114,8 @@ def main(argv: list[str] | None = None) -> int:
         "results": [asdict(r) for r in results],
     }
     (args.out / "latest.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-    _write_docs(started, args.articles, machine, table)
+    if not args.only:  # the table in the docs is one whole run's, never a part of one
+        _write_docs(started, args.articles, machine, table)
     return 0
 
 

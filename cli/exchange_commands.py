@@ -13,7 +13,6 @@ from annotator import formats
 from annotator.errors import AnnotatorError
 from annotator.formats.model import ExportOptions, Format, ImportOptions, Report
 from annotator.formats.split import parse_ratios
-from annotator.formats.tokenizers import named_tokenizer
 from annotator.schema_yaml import schema_to_yaml
 from cli.commands import document_filter, open_store
 from cli.output import emit_json
@@ -62,7 +61,6 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
         offsets=args.offsets,
         scheme=args.scheme,
         max_bytes=int(args.max_size * 1024 * 1024),
-        tokenize=named_tokenizer(args.tokenizer),
     )
     with tqdm(unit=" docs", file=sys.stderr, leave=False, disable=None) as bar:
         report = import_annotations(

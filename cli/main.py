@@ -70,13 +70,14 @@ def _filters(p: argparse.ArgumentParser, search: bool = False) -> None:
         )
 
 
-def _format_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--tokenizer",
-        default="builtin",
-        metavar="NAME",
-        help="tokens of token formats: builtin (default), or spacy / spacy:LANG (needs spaCy)",
-    )
+def _format_options(p: argparse.ArgumentParser, tokens: bool) -> None:
+    if tokens:  # an export makes tokens; an import takes those the file has
+        p.add_argument(
+            "--tokenizer",
+            default="builtin",
+            metavar="NAME",
+            help="tokens of token formats: builtin (default), or spacy / spacy:LANG (needs spaCy)",
+        )
     p.add_argument(
         "--scheme",
         choices=["iob1", "bio", "bioes", "bilou"],
@@ -155,7 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with --format: add the labels, attributes and types the schema lacks",
     )
-    _format_options(p)
+    _format_options(p, tokens=False)
 
     p = command(
         "export",
@@ -178,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="which of overlapping spans flat formats keep (default longest)",
     )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
-    _format_options(p)
+    _format_options(p, tokens=True)
 
     p = command("list", commands.cmd_list, "list documents")
     _filters(p)

@@ -68,7 +68,6 @@ class ImportOptions:
     offsets: str = "codepoints"
     scheme: str | None = None  # None: as the file shows (or the format's default)
     max_bytes: int = 200 * 1024 * 1024
-    tokenize: Callable[[str], list[Token]] | None = None
 
 
 @dataclass
