@@ -163,41 +163,34 @@ def _kinds(m: dict[str, Any], key: str) -> str:
     )
 
 
+def _latency(ctx: Context, key: str, target_ms: float, notes: str) -> Result:
+    """The row of one latency figure (``key``: median or p95) against its target."""
+    m = _measured(ctx)
+    figure, baseline = m["project"][key], m["baseline"][key]
+    return Result(
+        name=f"team_load.{key}",
+        figure=round(figure, 2),
+        unit=f"ms ({key})",
+        target=f"{key} <= {target_ms:g} ms",
+        baseline=round(baseline, 2),
+        ratio=ratio(figure, baseline),
+        met=figure <= target_ms,
+        notes=f"by kind: {_kinds(m, key)}; {notes}",
+    )
+
+
 @register("team_load.median")
 def team_median(ctx: Context) -> Result:
     """Median write latency of 8 annotators editing one PostgreSQL corpus at once."""
-    m = _measured(ctx)
-    figure, baseline = m["project"]["median"], m["baseline"]["median"]
-    return Result(
-        name="team_load.median",
-        figure=round(figure, 2),
-        unit="ms (median)",
-        target=f"median <= {MEDIAN_TARGET_MS:g} ms",
-        baseline=round(baseline, 2),
-        ratio=ratio(figure, baseline),
-        met=figure <= MEDIAN_TARGET_MS,
-        notes=f"by kind: {_kinds(m, 'median')}; {_setting(m)}",
-    )
+    return _latency(ctx, "median", MEDIAN_TARGET_MS, _setting(_measured(ctx)))
 
 
 @register("team_load.p95")
 def team_p95(ctx: Context) -> Result:
     """95th percentile write latency of the same edits."""
     m = _measured(ctx)
-    figure, baseline = m["project"]["p95"], m["baseline"]["p95"]
-    return Result(
-        name="team_load.p95",
-        figure=round(figure, 2),
-        unit="ms (p95)",
-        target=f"p95 <= {P95_TARGET_MS:g} ms",
-        baseline=round(baseline, 2),
-        ratio=ratio(figure, baseline),
-        met=figure <= P95_TARGET_MS,
-        notes=(
-            f"by kind: {_kinds(m, 'p95')}; max {m['project']['max']:.0f} ms vs raw "
-            f"{m['baseline']['max']:.0f} ms"
-        ),
-    )
+    maxima = f"max {m['project']['max']:.0f} ms vs raw {m['baseline']['max']:.0f} ms"
+    return _latency(ctx, "p95", P95_TARGET_MS, maxima)
 
 
 @register("team_load.lost")

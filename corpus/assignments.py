@@ -121,12 +121,13 @@ class AssignmentsMixin:
                 for turn, doc_id in enumerate(ids)
                 for k in range(per)
             ]
-            before = Assignment.select().count()
+            added = 0
             for chunk in pw.chunked(rows, 500):
-                Assignment.insert_many(
+                query = Assignment.insert_many(
                     chunk, fields=[Assignment.document, Assignment.annotator]
-                ).on_conflict_ignore().execute()
-            return int(Assignment.select().count() - before)
+                )
+                added += int(query.on_conflict_ignore().as_rowcount().execute())
+            return added
 
     def unassign(self, doc_ids: Iterable[int], annotators: Sequence[str] | None = None) -> int:
         """Take documents out of the queues of ``annotators`` (everyone's by default); their
