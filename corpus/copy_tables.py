@@ -3,7 +3,8 @@
 The tables and their columns come from the models (:data:`corpus.models.ALL_MODELS`), so a
 column added to a model is copied without a change here. Rows travel between engines in one
 *portable* form, SQLite's storage form, which is also what the models write there: timestamps as
-``YYYY-MM-DD HH:MM:SS[.ffffff]`` text, JSON as ``json.dumps`` text, blobs as bytes.
+``YYYY-MM-DD HH:MM:SS[.ffffff]`` text, JSON as ``json.dumps`` text, blobs as bytes, booleans
+as 0 and 1.
 
 Each table gets a checksum: SHA-256 over its rows in primary-key order, each row first put in a
 canonical form that irons out what the engines legitimately change (PostgreSQL keeps timestamps
@@ -28,7 +29,7 @@ from corpus.models import ALL_MODELS, BaseModel, Document
 
 Row = tuple[Any, ...]
 
-PLAIN, DATETIME, JSON, BLOB = "plain", "datetime", "json", "blob"
+PLAIN, DATETIME, JSON, BLOB, BOOLEAN = "plain", "datetime", "json", "blob", "boolean"
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ def _kind(field: pw.Field) -> str:
         return JSON
     if isinstance(field, pw.BlobField):
         return BLOB
+    if isinstance(field, pw.BooleanField):
+        return BOOLEAN
     return PLAIN
 
 
@@ -136,10 +139,15 @@ def _canonical_blob(value: Any) -> Any:
     return bytes(value) if isinstance(value, memoryview | bytearray) else value
 
 
+def _canonical_boolean(value: Any) -> Any:
+    return int(value) if isinstance(value, bool | int) else value  # SQLite keeps 0 and 1
+
+
 _CANONICAL: dict[str, Callable[[Any], Any]] = {
     DATETIME: canonical_datetime,
     JSON: canonical_json,
     BLOB: _canonical_blob,
+    BOOLEAN: _canonical_boolean,
 }
 
 

@@ -17,10 +17,18 @@ from peewee import chunked
 from playhouse.migrate import SchemaMigrator, migrate
 
 from annotator.errors import AnnotatorError
-from corpus import changes, search
+from corpus import changes, search, team_access
 from corpus.db import AccessDenied
 from corpus.dedup import fingerprint
-from corpus.models import ALL_MODELS, Assignment, CorpusMeta, Document, DocumentBand, Span
+from corpus.models import (
+    ALL_MODELS,
+    Assignment,
+    CorpusMeta,
+    Document,
+    DocumentBand,
+    Span,
+    Suggestion,
+)
 
 VERSION_KEY = "schema_version"
 
@@ -82,12 +90,19 @@ def _to_v5(db: pw.Database) -> None:
     changes.install_triggers(db)
 
 
+def _to_v6(db: pw.Database) -> None:
+    """Version 6: suggestions (pre-annotation) pending or rejected, per annotation set."""
+    db.create_tables([Suggestion])
+    team_access.protect_suggestions(db)
+
+
 # MIGRATIONS[n] turns a corpus at version n - 1 into version n.
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     2: _to_v2,
     3: _to_v3,
     4: _to_v4,
     5: _to_v5,
+    6: _to_v6,
 }
 LATEST = max(MIGRATIONS)
 

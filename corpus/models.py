@@ -154,6 +154,26 @@ class Assignment(BaseModel):
         indexes = ((("annotator", "document"), False),)
 
 
+class Suggestion(BaseModel):
+    """A span proposed to one annotator's set by a source (a gazetteer, rules, the corpus's own
+    spans, spaCy): pending until accepted (it becomes a span and the row goes) or rejected (the
+    row stays, so the same span is not proposed again)."""
+
+    annotation_set = pw.ForeignKeyField(
+        AnnotationSet, on_delete="CASCADE", backref="suggestions", index=False
+    )
+    start = pw.IntegerField()
+    end = pw.IntegerField()
+    label = pw.CharField(max_length=100)
+    attributes = pw.JSONField(default=dict)
+    source = pw.CharField(max_length=200, default="")
+    rejected = pw.BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("annotation_set", "start", "end", "label"), True),)
+        constraints = (pw.Check("start >= 0"), pw.Check('"end" > start'))
+
+
 class SchemaVersion(BaseModel):
     """One saved version of the corpus's annotation schema; the newest is in force."""
 
@@ -176,4 +196,5 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     EventRole,
     SchemaVersion,
     Assignment,
+    Suggestion,
 )

@@ -42,6 +42,7 @@ from corpus.models import (
 )
 from corpus.schema_edits import SchemaEditsMixin
 from corpus.span_undo import SpanUndoMixin
+from corpus.suggestions import SuggestionsMixin
 
 
 @dataclass(frozen=True)
@@ -203,6 +204,7 @@ class Store(
     SchemaEditsMixin,
     AssignmentsMixin,
     CurationMixin,
+    SuggestionsMixin,
 ):
     """A corpus opened for reading and editing."""
 

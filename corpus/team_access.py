@@ -32,7 +32,7 @@ GROUPS = {
     "curator": "corpus_curators",
     "manager": "corpus_managers",
 }
-ANNOTATION_TABLES = ("annotation_set", "span", "relation", "event", "event_role")
+ANNOTATION_TABLES = ("annotation_set", "span", "relation", "event", "event_role", "suggestion")
 MANAGED_TABLES = (
     "document",
     "document_band",
@@ -72,7 +72,7 @@ _POLICIES = (
             "annotation_set_id IN (SELECT id FROM annotation_set)",  # the sets one may read
             f"annotation_set_id IN {_OWN_SETS} OR {_PRIVILEGED}",
         )
-        for table in ("span", "relation", "event")
+        for table in ("span", "relation", "event", "suggestion")
     ),
     (
         "event_role",
@@ -117,15 +117,32 @@ def enable(db: pw.Database) -> None:
         db.execute_sql(_FUNCTIONS)
         # Curators write the gold set: its annotator must exist, as only managers add them.
         Annotator.insert(name=GOLD).on_conflict_ignore().execute()
-        for table, read, write in _POLICIES:
-            db.execute_sql(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
-            db.execute_sql(f"DROP POLICY IF EXISTS annotator_read ON {table}")
-            db.execute_sql(f"DROP POLICY IF EXISTS annotator_write ON {table}")
-            db.execute_sql(f"CREATE POLICY annotator_read ON {table} FOR SELECT USING ({read})")
-            db.execute_sql(
-                f"CREATE POLICY annotator_write ON {table} FOR ALL "
-                f"USING ({write}) WITH CHECK ({write})"
-            )
+        _apply_policies(db, _POLICIES)
+
+
+def _apply_policies(db: pw.Database, policies: tuple[tuple[str, str, str], ...]) -> None:
+    for table, read, write in policies:
+        db.execute_sql(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+        db.execute_sql(f"DROP POLICY IF EXISTS annotator_read ON {table}")
+        db.execute_sql(f"DROP POLICY IF EXISTS annotator_write ON {table}")
+        db.execute_sql(f"CREATE POLICY annotator_read ON {table} FOR SELECT USING ({read})")
+        db.execute_sql(
+            f"CREATE POLICY annotator_write ON {table} FOR ALL USING ({write}) WITH CHECK ({write})"
+        )
+
+
+def protect_suggestions(db: pw.Database) -> None:
+    """On a team corpus made before suggestions existed, give their table the grants and
+    policies of the other annotation tables (a migration step; nothing to do elsewhere)."""
+    if not isinstance(db, pw.PostgresqlDatabase):
+        return
+    query = "SELECT relrowsecurity FROM pg_class WHERE oid = 'span'::regclass"
+    if not db.execute_sql(query).fetchone()[0]:
+        return
+    everyone = ", ".join(GROUPS.values())
+    db.execute_sql(f"GRANT SELECT, INSERT, UPDATE, DELETE ON suggestion TO {everyone}")
+    db.execute_sql(f"GRANT USAGE, SELECT ON SEQUENCE suggestion_id_seq TO {everyone}")
+    _apply_policies(db, tuple(p for p in _POLICIES if p[0] == "suggestion"))
 
 
 def add_member(db: pw.Database, name: str, role: str, password: str | None) -> None:

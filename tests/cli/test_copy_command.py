@@ -14,7 +14,7 @@ from corpus.store import Store
 from tests.conftest import close_bound_database
 from tests.corpus.rich_corpus import build
 
-TABLE_COUNT = 13
+TABLE_COUNT = 14
 
 
 @pytest.fixture(autouse=True)

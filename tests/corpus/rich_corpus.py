@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from annotator.document import Document, Event, Relation, Span, Status
+from annotator.suggest.model import Suggestion
 from corpus.models import Annotator as AnnotatorRow
 from corpus.models import Document as DocumentRow
 from corpus.models import DocumentBand, EventRole
 from corpus.models import Event as EventRow
 from corpus.models import Relation as RelationRow
+from corpus.models import Suggestion as SuggestionRow
 from corpus.resources import shipped_schema
 from corpus.store import Store
 
@@ -132,6 +134,21 @@ def build(store: Store) -> dict[str, int]:
     store.add_span(arabic, "bob", Span(rocket, rocket + 1, "WeaponSystem", {}, "an emoji 🚀"))
     store.set_status(arabic, "bob", Status.LOCKED)
     store.set_status(ids["unicode"], "carol", Status.IN_PROGRESS)
+    # Carol has suggestions on the article: one pending, one rejected.
+    store.save_suggestions(
+        doc,
+        "carol",
+        [
+            Suggestion(
+                *at("Turkish jets", "WeaponSystem").pieces()[0],
+                "WeaponSystem",
+                {"category": "aircraft"},
+                "gazetteer:weapon_systems",
+            ),
+            Suggestion(*at("Russia", "Actor").pieces()[0], "Actor", {}, "corpus"),
+        ],
+    )
+    store.reject_suggestions([s.id for s in store.suggestions(doc, "carol") if s.label == "Actor"])
     return ids
 
 
@@ -168,6 +185,7 @@ def snapshot(store: Store) -> dict[str, Any]:
         ),
         "bands": sorted(DocumentBand.select(DocumentBand.band, DocumentBand.document).tuples()),
         "queues": {name: store.queue(name) for name in store.annotators()},
+        "suggestions": sorted(SuggestionRow.select().tuples()),
         "event_roles": sorted(
             EventRole.select(EventRole.id, EventRole.event, EventRole.role, EventRole.span).tuples()
         ),

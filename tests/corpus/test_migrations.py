@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from annotator.document import Document
+from annotator.suggest.model import Suggestion
 from corpus.migrations import LATEST, schema_version
 from corpus.store import Store
 from tests.conftest import close_bound_database
@@ -47,7 +48,7 @@ def test_frozen_v1_file_is_still_version_1():
 def test_upgrade_keeps_every_document_annotation_and_schema(upgraded):
     store, _ = upgraded
     assert not store.created
-    assert schema_version(store.db) == LATEST == 5
+    assert schema_version(store.db) == LATEST == 6
     indexes = {row[1] for row in store.db.execute_sql("PRAGMA index_list('document')")}
     assert {"document_title_id", "document_author_id", "document_source_id"} <= indexes
     span_indexes = {row[1] for row in store.db.execute_sql("PRAGMA index_list('span')")}
@@ -73,6 +74,12 @@ def test_upgrade_keeps_every_document_annotation_and_schema(upgraded):
     assert store.schema().name == "mini"
     assert store.collections_of(1) == ["wire"]
     assert [h.id for h in store.search("Zürich")] == [2]
+
+
+def test_upgrade_adds_suggestions(upgraded):
+    store, _ = upgraded
+    assert store.save_suggestions(2, "alice", [Suggestion(15, 21, "Location")]) == 1
+    assert [(s.start, s.end) for s in store.suggestions(2, "alice")] == [(15, 21)]
 
 
 def test_upgrade_adds_queues_of_assigned_documents(upgraded):

@@ -13,7 +13,8 @@ import textwrap
 import pytest
 
 from annotator.document import Document, Span
-from corpus import team_access
+from annotator.suggest.model import Suggestion
+from corpus import migrations, team_access
 from corpus.resources import shipped_schema
 from corpus.store import Store
 from tests.conftest import close_bound_database
@@ -80,6 +81,26 @@ def test_an_annotator_cannot_change_another_annotators_spans_with_psql(team):
     assert status.stdout.strip() == "UPDATE 0"
     assert bob_spans(team) == [("Actor", 6)]
     assert team["store"].status(team["doc"], "bob") == "in_progress"
+
+
+def test_an_annotator_neither_reads_nor_changes_another_annotators_suggestions(team):
+    store, doc = team["store"], team["doc"]
+    store.save_suggestions(doc, "bob", [Suggestion(15, 20, "Location", source="test")])
+    store.save_suggestions(doc, "alice", [Suggestion(7, 14, "Attack", source="test")])
+    seen = psql(team, "alice", "SELECT label FROM suggestion ORDER BY id")
+    assert seen.stdout.split() == ["Attack"]
+    rejected = psql(team, "alice", "UPDATE suggestion SET rejected = true WHERE label = 'Location'")
+    assert rejected.stdout.strip() == "UPDATE 0"
+    assert [s.label for s in store.suggestions(doc, "bob")] == ["Location"]
+
+
+def test_suggestions_of_a_team_corpus_made_before_them_are_protected_by_the_upgrade(team):
+    db = team["store"].db
+    db.execute_sql("DROP TABLE suggestion")
+    db.execute_sql("UPDATE corpus_meta SET value = '5' WHERE key = 'schema_version'")
+    migrations.ensure_schema(db)
+    assert migrations.schema_version(db) == migrations.LATEST
+    test_an_annotator_neither_reads_nor_changes_another_annotators_suggestions(team)
 
 
 def test_an_annotator_cannot_hand_their_set_to_someone_else(team):
