@@ -135,6 +135,8 @@ class Schema:
     description: str = ""
     version: int = 1
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # The sources of suggested spans, as plain data (annotator.suggest.config reads it).
+    suggestions: Mapping[str, Any] = field(default_factory=dict)
 
     def label(self, name: str) -> LabelSpec | None:
         """The label called ``name``, if any."""

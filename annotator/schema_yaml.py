@@ -19,6 +19,7 @@ from annotator.schema import (
     RoleSpec,
     Schema,
 )
+from annotator.suggest.config import read_settings
 
 T = TypeVar("T")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
@@ -178,7 +179,16 @@ class _SchemaReader:
             data,
             "the schema",
             1,
-            {"name", "description", "version", "labels", "relations", "events", "extra"},
+            {
+                "name",
+                "description",
+                "version",
+                "labels",
+                "relations",
+                "events",
+                "extra",
+                "suggestions",
+            },
         )
         name = self.name(top, "the schema")
         label_items = self.items(top, "labels", "the schema")
@@ -209,6 +219,9 @@ class _SchemaReader:
             description=self.get(top, "description", "the schema", str, ""),
             version=self.get(top, "version", "the schema", int, 1),
             extra=dict(self.get(top, "extra", "the schema", dict, {})),
+            suggestions=read_settings(
+                top.get("suggestions"), self.file, self.line_of(top, "suggestions")
+            ).to_data(),
         )
 
     def label(self, value: Any, line: int | None) -> LabelSpec:
@@ -430,6 +443,7 @@ def schema_to_dict(schema: Schema) -> dict[str, Any]:
             for e in schema.events
         ],
         **({"extra": dict(schema.extra)} if schema.extra else {}),
+        **({"suggestions": dict(schema.suggestions)} if schema.suggestions else {}),
     }
 
 

@@ -55,6 +55,8 @@ MODULES = (
     "bench.copy",
     "bench.agreement",
     "bench.team_load",
+    "bench.suggest_speed",
+    "bench.suggest_quality",
 )
 
 

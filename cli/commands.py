@@ -152,27 +152,6 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_stats(args: argparse.Namespace) -> int:
-    stats = open_store(args).stats()
-    if args.json:
-        emit_json(asdict(stats))
-        return 0
-    print(f"documents: {stats.documents} (near-duplicates flagged: {stats.near_duplicates})")
-    print(f"schema: {stats.schema} (version {stats.schema_version})")
-    sections = (
-        ("collections", stats.collections),
-        ("status", stats.statuses),
-        ("spans by annotator", stats.annotators),
-        ("spans by label", stats.labels),
-    )
-    for title, counts in sections:
-        print(f"{title}:")
-        for key, n in counts.items():
-            print(f"  {key}: {n}")
-    print(f"spans: {stats.spans}, relations: {stats.relations}, events: {stats.events}")
-    return 0
-
-
 def cmd_schema_validate(args: argparse.Namespace) -> int:
     schema = load_schema_file(args.file)
     print(

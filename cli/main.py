@@ -17,7 +17,16 @@ from annotator import formats
 from annotator.document import Status
 from annotator.errors import AnnotatorError
 from annotator.formats.flat import POLICIES
-from cli import agreement_command, commands, copy_command, exchange_commands, team_commands
+from cli import (
+    agreement_command,
+    commands,
+    copy_command,
+    exchange_commands,
+    query_command,
+    stats_command,
+    suggest_command,
+    team_commands,
+)
 from corpus.db import APP_NAME
 
 EXAMPLES = """\
@@ -28,6 +37,7 @@ examples:
   annotator import feed.jsonl --field text=body --field title=headline
   annotator list --status done --collection syria --json
   annotator search '"air strike" Aleppo -Idlib'
+  annotator query --label Casualty --where kind=killed --where 'count>=10' --json
   annotator show 12 --json
   annotator stats
   annotator schema validate my-schema.yaml
@@ -35,6 +45,7 @@ examples:
   annotator --db postgresql://alice@db.example.org/news list
   annotator export --format conll --scheme bilou --annotator alice --out train.conll
   annotator import --format brat brat-folder/ --annotator imported --extend-schema
+  annotator suggest --collection syria --annotator alice   pre-annotate (shown in the editor)
   annotator --db postgresql://owner@db/news team setup     the database enforces the roles
   annotator --db postgresql://owner@db/news team add alice --role annotator
   annotator assign --collection syria --to alice,bob,carol --per-document 2
@@ -197,8 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--annotator", metavar="NAME", help="only this annotator's annotations")
     p.add_argument("--json", action="store_true", help="print a JSON object")
 
-    p = command("stats", commands.cmd_stats, "counts of documents, statuses, spans and labels")
-    p.add_argument("--json", action="store_true", help="print a JSON object")
+    stats_command.add_parser(sub)
 
     p = command(
         "agreement",
@@ -247,6 +257,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=exchange_commands.cmd_schema_export)
 
     copy_command.add_parser(sub)
+    query_command.add_parser(sub)
+    suggest_command.add_parser(sub)
     team_commands.add_parsers(sub, Parser)
     return parser
 

@@ -20,6 +20,21 @@ from corpus.models import (
 )
 
 
+def check_status(status: str) -> None:
+    """Refuse, in one line, a status that is not one of :data:`Status.ALL`."""
+    if status not in Status.ALL:
+        raise AnnotatorError(f"unknown status '{status}' (expected one of {', '.join(Status.ALL)})")
+
+
+def collection_members(name: str) -> pw.ModelSelect:
+    """The ids of the documents in the collection ``name``, as a subquery."""
+    return (
+        DocumentCollection.select(DocumentCollection.document)
+        .join(Collection)
+        .where(Collection.name == name)
+    )
+
+
 @dataclass(frozen=True)
 class DocumentFilter:
     """Which documents to keep. ``status`` is the given annotator's, or anyone's without one."""
@@ -37,12 +52,7 @@ class DocumentFilter:
     def apply(self, query: pw.ModelSelect) -> pw.ModelSelect:
         """``query`` (over :class:`Document`) narrowed to the documents this filter keeps."""
         if self.collection is not None:
-            members = (
-                DocumentCollection.select(DocumentCollection.document)
-                .join(Collection)
-                .where(Collection.name == self.collection)
-            )
-            query = query.where(Document.id.in_(members))
+            query = query.where(Document.id.in_(collection_members(self.collection)))
         if self.assigned_to is not None:
             queue = (
                 Assignment.select(Assignment.document)
@@ -51,7 +61,7 @@ class DocumentFilter:
             )
             query = query.where(Document.id.in_(queue))
         if self.status is not None:
-            query = query.where(self._status_condition())
+            query = query.where(self._status_condition(self.status))
         if self.author is not None:
             query = query.where(Document.author == self.author)
         if self.language is not None:
@@ -68,16 +78,13 @@ class DocumentFilter:
             query = query.where(Document.metadata[key] == value)
         return query
 
-    def _status_condition(self) -> pw.Expression:
-        if self.status not in Status.ALL:
-            raise AnnotatorError(
-                f"unknown status '{self.status}' (expected one of {', '.join(Status.ALL)})"
-            )
+    def _status_condition(self, status: str) -> pw.Expression:
+        check_status(status)
         sets = AnnotationSet.select(AnnotationSet.document)
         if self.annotator is not None:
             sets = sets.join(Annotator).where(Annotator.name == self.annotator)
-        with_status = sets.where(AnnotationSet.status == self.status)
-        if self.status != Status.NEW:
+        with_status = sets.where(AnnotationSet.status == status)
+        if status != Status.NEW:
             return Document.id.in_(with_status)
         # A document nobody (or this annotator) has opened yet is new too.
         return Document.id.in_(with_status) | Document.id.not_in(sets)

@@ -41,7 +41,9 @@ from corpus.models import (
     Span,
 )
 from corpus.schema_edits import SchemaEditsMixin
+from corpus.span_search import SpanSearchMixin
 from corpus.span_undo import SpanUndoMixin
+from corpus.statistics import StatisticsMixin
 from corpus.suggestions import SuggestionsMixin
 
 
@@ -205,6 +207,8 @@ class Store(
     AssignmentsMixin,
     CurationMixin,
     SuggestionsMixin,
+    StatisticsMixin,
+    SpanSearchMixin,
 ):
     """A corpus opened for reading and editing."""
 

@@ -236,6 +236,12 @@ class ChartPanel(Panel):
         self.set_table(table)
         self._show(lambda figure, theme: draw_bars(figure, bars, theme))
 
+    def show_drawing(self, draw: Callable[[Figure, Theme], None], table: Table) -> None:
+        """Draw with ``draw(figure, theme)`` (again when the palette changes); the CSV is
+        ``table``."""
+        self.set_table(table)
+        self._show(draw)
+
     def show_message(self, text: str) -> None:
         """Say ``text`` where the chart was; nothing to save."""
         self._draw = None

@@ -12,20 +12,13 @@ import contextlib
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
-    QListWidget,
     QListWidgetItem,
-    QProgressBar,
-    QPushButton,
-    QSplitter,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -36,11 +29,11 @@ from corpus.store import Store
 from ui import agreement_figures as figures
 from ui.agreement_panels import SummaryCard, TablePanel
 from ui.agreement_worker import AgreementOutcome, AgreementRequest, AgreementWorker
+from ui.dashboard_parts import DashboardFilters, DashboardLauncher, LatestRun, lay_out
 
 if TYPE_CHECKING:
     from ui.agreement_charts import ChartPanel
 
-RECOMPUTE_DELAY_MS = 350  # ticking several annotators in a row computes once
 FEWER_THAN_TWO = (
     "Fewer than two annotators on these documents: nothing to compare.\n\n"
     "A document counts once at least two of the chosen annotators have annotated it "
@@ -77,48 +70,19 @@ class AgreementDashboard(QDialog):
         self.store = store
         self.setWindowTitle("Agreement")
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint)
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
-        self.workers: dict[AgreementWorker, None] = {}  # running or queued, oldest first
+        self.runs = LatestRun(self)
+        self.pool = self.runs.pool
         self.request: AgreementRequest | None = None  # the one whose figures are wanted
         self.report: AgreementReport | None = None  # the one on show
 
-        self.collection = QComboBox()
-        self.collection.setToolTip("Count only the documents of one collection")
-        self.annotator_list = QListWidget()
-        self.annotator_list.setToolTip("The annotators to compare (tick two or more)")
-        self.refresh_button = QPushButton("Refresh")
-        self.refresh_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
-        self.refresh_button.setToolTip("Compute again with the annotations saved since (F5)")
-        self.refresh_button.setAutoDefault(False)
-        self.busy = QProgressBar()
-        self.busy.setRange(0, 0)  # indeterminate: how long it takes is not known
-        self.busy.setTextVisible(False)
-        self.busy.setMaximumHeight(8)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        filters = QWidget()
-        side = QVBoxLayout(filters)
-        side.setContentsMargins(0, 0, 6, 0)
-        side.addWidget(QLabel("Collection"))
-        side.addWidget(self.collection)
-        side.addSpacing(6)
-        side.addWidget(QLabel("Annotators"))
-        side.addWidget(self.annotator_list, 1)
-        ticks = QHBoxLayout()
-        for text, tip, tick in (
-            ("All", "Tick every annotator (but the gold set)", True),
-            ("None", "Untick all", False),
-        ):
-            button = QPushButton(text)
-            button.setToolTip(tip)
-            button.setAutoDefault(False)
-            button.clicked.connect(lambda _=False, t=tick: self._tick_all(t))
-            ticks.addWidget(button)
-        side.addLayout(ticks)
-        side.addWidget(self.refresh_button)
-        side.addWidget(self.busy)
-        side.addWidget(self.status)
+        self.filters = filters = DashboardFilters(
+            store,
+            "The annotators to compare (tick two or more)",
+            "Compute again with the annotations saved since (F5)",
+            "The curated gold set: tick it to compare the others with it",
+        )
+        self.collection, self.annotator_list = filters.collection, filters.annotator_list
+        self.busy, self.status, self._timer = filters.busy, filters.status, filters.timer
 
         self.cards = [SummaryCard() for _ in range(6)]
         card_row = QHBoxLayout()
@@ -153,31 +117,10 @@ class AgreementDashboard(QDialog):
         content_layout.setContentsMargins(0, 0, 0, 0)
         content_layout.addLayout(card_row)
         content_layout.addLayout(grid, 1)
-        self.message = QLabel()
-        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.message.setWordWrap(True)
-        self.message.setMargin(40)
-        font = self.message.font()
-        font.setPointSizeF(font.pointSizeF() * 1.2)
-        self.message.setFont(font)
-        self.pages = QStackedWidget()
-        self.pages.addWidget(content)
-        self.pages.addWidget(self.message)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(filters)
-        splitter.addWidget(self.pages)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([190, 1090])
-        splitter.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
-        self.resize(1280, 860)
+        self.pages, self.message = lay_out(self, filters, content)
 
-        self._timer = QTimer(self, singleShot=True, interval=RECOMPUTE_DELAY_MS)
-        self._timer.timeout.connect(self.compute)
-        self.collection.currentIndexChanged.connect(self.compute)
-        self.annotator_list.itemChanged.connect(self._timer.start)
-        self.refresh_button.clicked.connect(self.refresh)
+        filters.sig_filters_changed.connect(self.compute)
+        filters.sig_refresh_requested.connect(self.refresh)
         self.measure.currentIndexChanged.connect(self._show_labels)
         self.pair.currentIndexChanged.connect(self._show_spans)
         self.refresh()
@@ -188,46 +131,20 @@ class AgreementDashboard(QDialog):
         """Read the collections and annotators again (keeping the choices) and recompute. A new
         annotator comes ticked, except the gold set: the agreement is between people unless
         the user asks to compare with it."""
-        chosen = self.collection.currentData()
-        items = self._annotator_items()
-        known = {item.text() for item in items}
-        ticked = {item.text() for item in items if item.checkState() == Qt.CheckState.Checked}
-        with _signals_blocked(self.collection, self.annotator_list):
-            self.collection.clear()
-            self.collection.addItem("All collections", None)
-            for name in self.store.collection_names():
-                self.collection.addItem(name, name)
-            self.collection.setCurrentIndex(max(0, self.collection.findData(chosen)))
-            self.annotator_list.clear()
-            for name in self.store.annotators():
-                item = QListWidgetItem(name)
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                on = name in ticked if name in known else name != GOLD
-                item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
-                if name == GOLD:
-                    item.setToolTip("The curated gold set: tick it to compare the others with it")
-                self.annotator_list.addItem(item)
+        self.filters.reload()
         self.compute()
 
     def _annotator_items(self) -> list[QListWidgetItem]:
-        return [self.annotator_list.item(i) for i in range(self.annotator_list.count())]
+        return self.filters.annotator_items()
 
     def set_annotators(self, names: Iterable[str]) -> None:
         """Tick exactly ``names`` in the list (and recompute after a moment)."""
-        wanted = set(names)
-        for item in self._annotator_items():
-            ticked = item.text() in wanted
-            item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
-
-    def _tick_all(self, ticked: bool) -> None:
-        self.set_annotators(
-            i.text() for i in self._annotator_items() if ticked and i.text() != GOLD
-        )
+        self.filters.set_annotators(names)
 
     def current_request(self) -> AgreementRequest:
         """The computation the filters ask for; every annotator but gold ticked is everyone."""
         items = self._annotator_items()
-        ticked = tuple(i.text() for i in items if i.checkState() == Qt.CheckState.Checked)
+        ticked = self.filters.ticked()
         everyone = set(ticked) == {i.text() for i in items} - {GOLD}
         return AgreementRequest(self.collection.currentData(), None if everyone else ticked)
 
@@ -238,35 +155,28 @@ class AgreementDashboard(QDialog):
         self._timer.stop()
         request = self.current_request()
         self.request = request
-        for worker in self.workers:
-            worker.cancel()
+        self.runs.cancel()
         if request.annotators is not None and len(request.annotators) < 2:
             self._show_outcome(AgreementOutcome(request, None))
             return
         worker = AgreementWorker(self.store, request)
         worker.signals.sig_finished.connect(self._finished)
-        self.workers[worker] = None
         self._set_busy(True)
-        self.pool.start(worker)
+        self.runs.start(worker)
 
     def is_busy(self) -> bool:
         """Whether a computation is running or queued."""
-        return bool(self.workers)
+        return self.runs.is_busy()
 
     def wait(self, msecs: int = -1) -> bool:
         """Wait for the computations in flight (tests, closing)."""
-        return self.pool.waitForDone(msecs)
+        return self.runs.wait(msecs)
 
     def _set_busy(self, busy: bool) -> None:
-        self.busy.setVisible(busy)
-        if busy:
-            self.status.setText("Computing…")
+        self.filters.set_busy(busy, "Computing…")
 
     def _finished(self, outcome: AgreementOutcome) -> None:
-        for worker in list(self.workers):
-            if worker.request is outcome.request:
-                del self.workers[worker]
-                break
+        self.runs.finished(lambda worker: worker.request is outcome.request)
         self._set_busy(self.is_busy())
         if outcome.request is self.request and not outcome.cancelled:
             self._show_outcome(outcome)
@@ -337,9 +247,7 @@ class AgreementDashboard(QDialog):
 
     def stop(self, msecs: int = -1) -> bool:
         """Cancel the computations in flight and wait for them to end (the window closes)."""
-        for worker in self.workers:
-            worker.cancel()
-        return self.wait(msecs)
+        return self.runs.stop(msecs)
 
 
 @contextlib.contextmanager
@@ -352,33 +260,17 @@ def _signals_blocked(*widgets: QWidget) -> Iterator[None]:
             widget.blockSignals(was)
 
 
-class AgreementLauncher(QObject):
+class AgreementLauncher(DashboardLauncher):
     """The View ▸ Agreement… action of a window: opens its dashboard, or brings it forward and
     computes again."""
 
+    dashboard: AgreementDashboard | None
+
     def __init__(self, store: Store, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.store = store
-        self._parent = parent
-        self.dashboard: AgreementDashboard | None = None
-        self.action = QAction("A&greement…", parent)
-        self.action.setToolTip("How far the annotators agree: kappa, alpha, span F1, as charts")
-        self.action.triggered.connect(self.open)
-        parent.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """When the window closes, stop a computation in flight: no thread outlives the app."""
-        if event.type() == QEvent.Type.Close and self.dashboard is not None:
-            self.dashboard.stop()
-        return False
-
-    def open(self) -> AgreementDashboard:
-        """Show the dashboard (made the first time)."""
-        if self.dashboard is None:
-            self.dashboard = AgreementDashboard(self.store, self._parent)
-        else:
-            self.dashboard.refresh()
-        self.dashboard.show()
-        self.dashboard.raise_()
-        self.dashboard.activateWindow()
-        return self.dashboard
+        super().__init__(
+            store,
+            parent,
+            AgreementDashboard,
+            "A&greement…",
+            "How far the annotators agree: kappa, alpha, span F1, as charts",
+        )

@@ -4,6 +4,7 @@ The spans never enter the QTextDocument: an interval index holds them (in docume
 and ``paintEvent`` paints the ones in the visible blocks after the text, as tinted boxes with a
 stacked underline each and the label as a small caption above the span's first line. The room
 for captions is a minimum line height given to every block when the document is built.
+Suggestions are drawn under the spans, dashed (:mod:`ui.suggestion_layer`).
 """
 
 from __future__ import annotations
@@ -32,16 +33,18 @@ from ui import span_geometry as geo
 from ui.link_painter import DrawnLink, paint_links
 from ui.qt_offsets import DocumentOffsets
 from ui.span_index import IndexedSpan, SpanIndex
-from ui.span_painter import LabelColours, paint_spans
+from ui.span_painter import LabelColours, paint_spans, paint_suggestions
+from ui.suggestion_layer import Lines, SuggestionLayer, place_captions
 
 CAPTION_SCALE = 0.72
 TOOLTIP_TEXT_LIMIT = 200
 EDGE_GRIP = 4  # pixels either side of a selected span's end that grab it for dragging
 
 
-class AnnotatedTextView(QTextEdit):
-    """Shows a plain text read-only with its spans drawn over it; a click selects a span, and a
-    finished mouse selection of text is reported (for labelling)."""
+class AnnotatedTextView(SuggestionLayer, QTextEdit):
+    """Shows a plain text read-only with its spans drawn over it (and suggestions under them);
+    a click selects a span or makes a suggestion current, and a finished mouse selection of
+    text is reported (for labelling)."""
 
     sig_span_clicked = Signal(int)
     """The id of the span the user clicked."""
@@ -54,6 +57,12 @@ class AnnotatedTextView(QTextEdit):
 
     sig_zoom_requested = Signal(int)
     """Steps to zoom the text by (Ctrl and the mouse wheel): positive larger, negative smaller."""
+
+    sig_suggestion_clicked = Signal(int)
+    """The id of the suggestion the user clicked (where no span is)."""
+
+    sig_current_suggestion_changed = Signal(object)
+    """The id of the suggestion now current, or None."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,6 +82,7 @@ class AnnotatedTextView(QTextEdit):
         self._edge_cursor = False  # the resize cursor is on show over a span's end
         self._cursor_before = self.viewport().cursor()
         self._linked: set[int] = set()  # spans that some link joins
+        self._init_suggestions()
 
     # -- content ------------------------------------------------------------------------------
 
@@ -82,9 +92,12 @@ class AnnotatedTextView(QTextEdit):
         spans: Iterable[Sequence[Any]] = (),
         colors: Mapping[str, str] | None = None,
     ) -> None:
-        """Show ``text`` with ``spans`` ((id, start, end, label[, attributes]) in code points)."""
+        """Show ``text`` with ``spans`` ((id, start, end, label[, attributes]) in code points)
+        and no suggestions."""
+        self.set_current_suggestion(None)
         self._build_document(text)
         self._selected = None
+        self._init_suggestions()
         self.set_spans(spans, colors)
 
     def set_text_font(self, font: QFont) -> None:
@@ -194,11 +207,10 @@ class AnnotatedTextView(QTextEdit):
 
     def select_span(self, span_id: int | None) -> None:
         """Select the span ``span_id`` (drawn with a stronger outline), or none."""
-        for old in (self._selected, span_id):
-            span = self._index.get(old) if old is not None else None
-            if span is not None:
-                self._update_range(span.start, span.end)
+        self._update_marks(self._index, self._selected, span_id)
         self._selected = span_id if span_id in self._index else None
+        if self._selected is not None:
+            self.set_current_suggestion(None)  # one of the two at a time: Backspace is clear
         if self._links:  # its arcs may reach other lines
             self.viewport().update()
 
@@ -228,13 +240,8 @@ class AnnotatedTextView(QTextEdit):
         return [f.rect for f in self._visible_fragments() if f.span.id == span_id]
 
     def visible_captions(self) -> list[geo.Caption]:
-        """The captions drawn in the viewport, with their viewport rectangles."""
-        metrics = self._caption_metrics()
-        return [
-            c
-            for line in self._visible_lines()
-            for c in geo.place_captions(line, metrics, geo.new_rows())
-        ]
+        """The spans' captions drawn in the viewport, with their viewport rectangles."""
+        return self._visible_captions()[0]
 
     def scroll_to_offset(self, offset: int) -> None:
         """Scroll so that the line holding code-point ``offset`` is at the top of the view."""
@@ -249,20 +256,29 @@ class AnnotatedTextView(QTextEdit):
 
     def span_at(self, pos: QPoint) -> int | None:
         """The id of the innermost span under the viewport point ``pos`` (or its caption)."""
+        return self._mark_at(pos, self._index)
+
+    def _mark_at(self, pos: QPoint, index: SpanIndex, under: SpanIndex | None = None) -> int | None:
+        """The id of the innermost mark of ``index`` under the viewport point ``pos``, or whose
+        caption is there (in the caption rows that the marks of ``under`` leave free)."""
         point = QPointF(pos) + self._scroll()
+        y = point.y()
         block = self.cursorForPosition(pos).block()
         hits: list[IndexedSpan] = []
         for candidate in (block.previous(), block, block.next()):
             if not candidate.isValid():
                 continue
-            for line in geo.block_fragments(candidate, self._index, point.y(), point.y()):
-                hits += [f.span for f in line if f.rect.contains(point)]
-                for caption in geo.place_captions(line, self._caption_metrics(), geo.new_rows()):
-                    if caption.rect.contains(point):
-                        return caption.span.id
+            marks = geo.block_fragments(candidate, index, y, y)
+            if not marks:
+                continue
+            first = geo.block_fragments(candidate, under, y, y) if under is not None else []
+            for caption in place_captions(first, marks, self._caption_metrics())[1]:
+                if caption.rect.contains(point):
+                    return caption.span.id
+            hits += [f.span for line in marks for f in line if f.rect.contains(point)]
         if not hits:
             return None
-        return min(hits, key=lambda s: (s.end - s.start, -self._index.level(s.id))).id
+        return min(hits, key=lambda s: (s.end - s.start, -index.level(s.id))).id
 
     def _scroll(self) -> QPointF:
         return QPointF(self.horizontalScrollBar().value(), self.verticalScrollBar().value())
@@ -288,17 +304,30 @@ class AnnotatedTextView(QTextEdit):
             block = block.next()
         return blocks
 
-    def _visible_lines(self) -> list[list[geo.Fragment]]:
-        top = self.verticalScrollBar().value()
-        bottom = top + self.viewport().height()
-        lines = []
-        for block in self._visible_blocks():
-            lines += geo.block_fragments(block, self._index, top, bottom)
+    def _visible_lines(self) -> Lines:
+        return self._lines_of(self._index)
+
+    def _lines_of(self, index: SpanIndex) -> Lines:
+        """The visible fragments of ``index``'s marks, line by line, in viewport coordinates."""
+        if not len(index):
+            return []
         scroll = self._scroll()
+        top = scroll.y()
+        bottom = top + self.viewport().height()
+        lines: Lines = []
+        for block in self._visible_blocks():
+            lines += geo.block_fragments(block, index, top, bottom)
         return [[f._replace(rect=f.rect.translated(-scroll)) for f in line] for line in lines]
 
     def _visible_fragments(self) -> list[geo.Fragment]:
         return [f for line in self._visible_lines() for f in line]
+
+    def _update_marks(self, index: SpanIndex, *ids: int | None) -> None:
+        """Repaint the blocks of these marks of ``index`` (None, or an id not drawn: none)."""
+        for mark_id in ids:
+            mark = index.get(mark_id) if mark_id is not None else None
+            if mark is not None:
+                self._update_range(mark.start, mark.end)
 
     def _update_range(self, start: int, end: int) -> None:
         """Repaint the viewport strip of the blocks holding document positions start..end."""
@@ -321,17 +350,24 @@ class AnnotatedTextView(QTextEdit):
     # -- painting and events ------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        """Paint the text, then the visible spans over it, then the links between them."""
+        """Paint the text, then the visible suggestions and spans over it, then the links."""
         super().paintEvent(event)
-        if not len(self._index):
-            return
         lines = self._visible_lines()
+        marks = self._visible_suggestion_lines()
+        if not lines and not marks:
+            return
+        font = self._caption_font()
+        captions, mark_captions = place_captions(lines, marks, QFontMetricsF(font))
+        painter = QPainter(self.viewport())
+        painter.setClipRect(event.rect())
+        if marks:
+            base = self.palette().color(self.palette().ColorRole.Base)
+            current = self._current_suggestion
+            paint_suggestions(painter, marks, mark_captions, self._colours, current, font, base)
         if lines:
-            painter = QPainter(self.viewport())
-            painter.setClipRect(event.rect())
-            paint_spans(painter, lines, self._colours, self._selected, self._caption_font())
+            paint_spans(painter, lines, captions, self._colours, self._selected, font)
             self._paint_links(painter, lines)
-            painter.end()
+        painter.end()
 
     def _paint_links(self, painter: QPainter, lines: list[list[geo.Fragment]]) -> None:
         shown = [
@@ -449,6 +485,11 @@ class AnnotatedTextView(QTextEdit):
         self.select_span(span_id)
         if span_id is not None:
             self.sig_span_clicked.emit(span_id)
+            return
+        suggestion_id = self.suggestion_at(pos)
+        self.set_current_suggestion(suggestion_id)
+        if suggestion_id is not None:
+            self.sig_suggestion_clicked.emit(suggestion_id)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         """Ctrl and the wheel zoom (through whoever owns the zoom), other wheels scroll."""
@@ -461,14 +502,19 @@ class AnnotatedTextView(QTextEdit):
         super().wheelEvent(event)
 
     def viewportEvent(self, event: QEvent) -> bool:
-        """Show what a span is on hover: its label, the text it covers and its attributes."""
+        """Show what a span (or a suggestion) is on hover: its label, the text it covers and
+        its attributes."""
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             span_id = self.span_at(event.pos())
-            if span_id is None:
+            suggestion_id = self.suggestion_at(event.pos()) if span_id is None else None
+            if span_id is not None:
+                QToolTip.showText(event.globalPos(), self.span_tooltip(span_id), self.viewport())
+            elif suggestion_id is not None:
+                tip = self.suggestion_tooltip(suggestion_id)
+                QToolTip.showText(event.globalPos(), tip, self.viewport())
+            else:
                 QToolTip.hideText()
                 event.ignore()
-            else:
-                QToolTip.showText(event.globalPos(), self.span_tooltip(span_id), self.viewport())
             return True
         return super().viewportEvent(event)
 

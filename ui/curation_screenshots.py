@@ -12,7 +12,7 @@ from typing import Any
 from annotator.document import Document, Relation, Span
 from corpus import resources
 from corpus.store import Store
-from ui.screenshots import screenshot_session
+from ui.screenshots import save_screenshot, screenshot_session
 
 ENGLISH_TITLE = "Jets strike market town as talks stall"
 ENGLISH = (
@@ -117,7 +117,6 @@ def main(argv: list[str] | None = None) -> int:
     outdir, app = session
 
     from PySide6.QtCore import QSettings
-    from PySide6.QtTest import QTest
 
     from ui.main_window import MainWindow
     from ui.palette import dark_palette
@@ -137,10 +136,8 @@ def main(argv: list[str] | None = None) -> int:
         curation.accept_selected()  # and one more, from the table
 
         def shoot(name: str) -> None:
-            QTest.qWait(200)
             assert curation is not None
-            curation.grab().save(str(outdir / name))
-            print(outdir / name)
+            save_screenshot(curation, outdir / name)
 
         curation.select_row(first_row(curation, "conflict"))
         shoot("curation.png")

@@ -9,7 +9,7 @@ import html
 from importlib.metadata import PackageNotFoundError, version
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QCheckBox,
     QDockWidget,
@@ -45,6 +45,9 @@ from ui.session import login_name, remember_corpus, team_login
 from ui.shortcut_help import help_action
 from ui.span_details import SpanDetails
 from ui.span_editor import SpanEditor
+from ui.span_search_dock import SpanSearchLauncher, select_text
+from ui.stats_dashboard import StatisticsLauncher  # matplotlib loads on first use
+from ui.suggestion_controller import SuggestionController
 from ui.window_session import SessionActions
 
 APP_NAME = "News Annotator"
@@ -197,8 +200,16 @@ class MainWindow(SessionActions, QMainWindow):
         file_menu.addAction(self.quit_action)
 
         self.edit_menu = self.menuBar().addMenu("&Edit")
-        self.edit_menu.addAction(self.editor.undo_action)
-        self.edit_menu.addAction(self.editor.redo_action)
+        # Undo acts where the user works: the editor's stack, or a dock's that has the focus.
+        self.undo_group = QUndoGroup(self)
+        self.undo_group.addStack(self.editor.undo_stack)
+        self.undo_group.setActiveStack(self.editor.undo_stack)
+        self.undo_action = self.undo_group.createUndoAction(self)
+        self.undo_action.setShortcuts(self.editor.undo_action.shortcuts())
+        self.redo_action = self.undo_group.createRedoAction(self)
+        self.redo_action.setShortcuts(self.editor.redo_action.shortcuts())
+        self.edit_menu.addAction(self.undo_action)
+        self.edit_menu.addAction(self.redo_action)
         self.edit_menu.addSeparator()
         self.schema_action = QAction("&Schema…", self)
         self.schema_action.setToolTip(
@@ -232,6 +243,16 @@ class MainWindow(SessionActions, QMainWindow):
         view_menu.addAction(self.linker.all_links_action)
         self.agreement = AgreementLauncher(self.store, self)
         view_menu.addAction(self.agreement.action)
+        self.statistics = StatisticsLauncher(self.store, self)
+        view_menu.addAction(self.statistics.action)
+        self.span_search = SpanSearchLauncher(self.store, self.undo_group, self)
+        self.span_search.sig_open_span_requested.connect(self.open_span)
+        self.span_search.sig_spans_changed.connect(
+            lambda ids: self._changed_elsewhere(
+                ids, "Updated with the change made in Find Annotations"
+            )
+        )
+        view_menu.addAction(self.span_search.action)
         view_menu.addSeparator()
         zoom = (("Zoom &In", ("Ctrl++", "Ctrl+="), 1), ("Zoom &Out", ("Ctrl+-",), -1))
         for text, keys, step in zoom:
@@ -246,6 +267,8 @@ class MainWindow(SessionActions, QMainWindow):
 
         self.menuBar().addMenu(self.navigator.menu)
         self.menuBar().addMenu(self.editor.menu)
+        self.suggester = SuggestionController(self.store, self.editor, self._settings, self)
+        self.menuBar().addMenu(self.suggester.menu)
 
         help_menu = self.menuBar().addMenu("&Help")
         self.help_action = help_action(self, self.menuBar())
@@ -308,6 +331,13 @@ class MainWindow(SessionActions, QMainWindow):
         self._counted = (None, 0)  # opening is not an edit: the list's count stays
         self.editor.set_document(doc_id, spans)
 
+    def open_span(self, doc_id: int, start: int, end: int) -> None:
+        """Show the document ``doc_id`` with the text from ``start`` to ``end`` selected."""
+        if not self.browser.select_document(doc_id):  # not in the list on show
+            self.show_document(doc_id)
+        if self.reader.document_id() == doc_id:
+            select_text(self.reader.text_view, start, end)
+
     def assign_documents(self) -> None:
         """Let a manager (anyone, in a SQLite corpus) fill annotators' queues."""
         member = team_login(self.store)
@@ -321,9 +351,12 @@ class MainWindow(SessionActions, QMainWindow):
             self.statusBar().showMessage(f"{dialog.assigned} new assignments", 5000)
             self.browser.reload()
 
-    def _changed_elsewhere(self, doc_ids: set[int] | None) -> None:
-        """Another window, process or team member changed documents (``None``: which ones is
-        unknown): show the document on show as stored now, and its row in the list."""
+    def _changed_elsewhere(
+        self, doc_ids: set[int] | None, note: str = "Updated with changes saved elsewhere"
+    ) -> None:
+        """Another window, process or team member (or the Find Annotations dock) changed
+        documents (``None``: which ones is unknown): show the document on show as stored now,
+        with ``note`` in the status bar, and its row in the list."""
         curated = self.curation.doc_id if self.curation and self.curation.isVisible() else None
         if curated is not None and (doc_ids is None or curated in doc_ids):
             self.curation.reload()  # annotators' spans (gold is edited in that window)
@@ -335,7 +368,7 @@ class MainWindow(SessionActions, QMainWindow):
         except AnnotatorError:
             return
         if self.editor.refresh_spans(spans):
-            self.statusBar().showMessage("Updated with changes saved elsewhere", 5000)
+            self.statusBar().showMessage(note, 5000)
         self.browser.refresh_document(doc_id)
 
     def open_schema_editor(self) -> None:
@@ -344,6 +377,7 @@ class MainWindow(SessionActions, QMainWindow):
         if not edit_schema(self.store, self):
             return
         self.editor.undo_stack.clear()  # its commands hold the old label and type names
+        self.span_search.undo_stack.clear()
         self.refresh()  # palette, hotkeys, link types, details forms, span counts
         if shown is not None:
             self.browser.select_document(shown)

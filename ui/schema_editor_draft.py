@@ -273,6 +273,7 @@ class SchemaDraft:
             description=original.description if original else "",
             version=original.version if original else 1,
             extra=dict(original.extra) if original else {},
+            suggestions=dict(original.suggestions) if original else {},
         )
         if original is not None and schema != original:
             schema = replace(schema, version=original.version + 1)

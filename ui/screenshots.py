@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +19,9 @@ from corpus import resources
 from corpus.store import Store
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from ui.main_window import MainWindow
 
 SEED_TITLE = "Russia and Turkey carry out first joint air attacks in Syria's al-Bab"
 
@@ -224,6 +228,38 @@ def screenshot_session(argv: list[str] | None, program: str) -> tuple[Path, QApp
     return outdir, app
 
 
+@contextmanager
+def demo_window(
+    annotator: str, suggest: bool
+) -> Iterator[tuple[MainWindow, Store, dict[str, int]]]:
+    """The main window, 1280x800 and shown, on a new demo corpus in a temporary folder, as
+    ``annotator`` and suggesting automatically or not; closed with its store at the end."""
+    from PySide6.QtCore import QSettings
+
+    from ui.main_window import MainWindow
+    from ui.suggestion_controller import AUTOMATIC_SETTING
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store, ids = build_demo_corpus(Path(tmp) / "demo.db")
+        settings = QSettings(str(Path(tmp) / "ui.ini"), QSettings.Format.IniFormat)
+        settings.setValue(AUTOMATIC_SETTING, suggest)
+        window = MainWindow(store, settings, annotator=annotator)
+        window.resize(1280, 800)
+        window.show()
+        yield window, store, ids
+        window.close()
+        store.close()
+
+
+def save_screenshot(widget: QWidget, path: Path) -> None:
+    """Let ``widget`` settle, save its picture at ``path`` and print the path."""
+    from PySide6.QtTest import QTest
+
+    QTest.qWait(200)
+    widget.grab().save(str(path))
+    print(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Write the screenshots into the folder named on the command line."""
     session = screenshot_session(argv, "ui.screenshots")
@@ -231,23 +267,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     outdir, app = session
 
-    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    from ui.main_window import MainWindow
     from ui.palette import dark_palette
 
-    with tempfile.TemporaryDirectory() as tmp:
-        store, ids = build_demo_corpus(Path(tmp) / "demo.db")
-        settings = QSettings(str(Path(tmp) / "ui.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(store, settings, annotator="demo")  # the demo spans' annotator
-        window.resize(1280, 800)
-        window.show()
+    # As the demo spans' annotator; suggestions are pictured by ui.suggestion_screenshots.
+    with demo_window("demo", suggest=False) as (window, store, ids):
 
         def shoot(name: str) -> None:
-            QTest.qWait(200)
-            window.grab().save(str(outdir / name))
-            print(outdir / name)
+            save_screenshot(window, outdir / name)
 
         shoot("main-window.png")
         label_phrase(window, store.document(ids["seed"]).text, "Ankara", "Actor")
@@ -283,8 +312,6 @@ def main(argv: list[str] | None = None) -> int:
         window.editor.select_span(aleppo.id)  # the Details form in the dark palette
         window.reader.text_view.scroll_to_offset(text.index("Lieutenant-General"))
         shoot("main-window-dark.png")
-        window.close()
-        store.close()
     return 0
 
 

@@ -23,6 +23,7 @@ MOUSE_GESTURES = [
     ("Reader", "Extend the selection", "Shift+Click"),
     ("Reader", "Keep a selection's exact ends (no snapping to words)", "Alt+Drag"),
     ("Reader", "Select a span (its details and links show on the right)", "Click"),
+    ("Reader", "Make a suggestion current (Enter accepts, Backspace rejects)", "Click it"),
     ("Reader", "Move a selected span's start or end", "Drag its edge"),
     ("Reader", "End a link started with Link To…", "Click the other span"),
     ("Reader", "Next / previous span", "Tab, Shift+Tab"),

@@ -8,49 +8,26 @@ import json
 import pytest
 
 from annotator.document import Document, Span, Status
-from cli.main import main
-from corpus.resources import shipped_schema
-from corpus.store import Store
-from tests.conftest import close_bound_database
-
-
-@pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch):
-    """Each test gets its own user data folder and no $ANNOTATOR_DB."""
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    monkeypatch.delenv("ANNOTATOR_DB", raising=False)
-    yield
-    close_bound_database()
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    close_bound_database()
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.cli.conftest import new_corpus, run
 
 
 @pytest.fixture
 def db(tmp_path) -> str:
     """Two documents: alice and bob annotated both, carol the second (in collection 'wire')."""
-    path = str(tmp_path / "corpus.db")
-    close_bound_database()
-    store = Store.open(path)
-    store.set_schema(shipped_schema())
-    first = store.add_document(
-        Document(text="Russian jets struck Islamic State targets in al-Bab on Tuesday.")
-    ).id
-    second = store.add_document(
-        Document(text="Artillery shelling killed five civilians in Donetsk."), ["wire"]
-    ).id
-    store.add_spans(first, "alice", [Span(0, 12, "Actor"), Span(45, 51, "Location")])
-    store.add_spans(first, "bob", [Span(0, 7, "Actor"), Span(45, 51, "Location")])
-    store.add_spans(second, "alice", [Span(44, 51, "Location")])
-    store.add_spans(second, "bob", [Span(44, 51, "Location"), Span(0, 18, "Attack")])
-    store.set_status(second, "carol", Status.DONE)  # looked, found nothing
-    store.close()
-    return path
+    path = tmp_path / "corpus.db"
+    with new_corpus(path) as store:
+        first = store.add_document(
+            Document(text="Russian jets struck Islamic State targets in al-Bab on Tuesday.")
+        ).id
+        second = store.add_document(
+            Document(text="Artillery shelling killed five civilians in Donetsk."), ["wire"]
+        ).id
+        store.add_spans(first, "alice", [Span(0, 12, "Actor"), Span(45, 51, "Location")])
+        store.add_spans(first, "bob", [Span(0, 7, "Actor"), Span(45, 51, "Location")])
+        store.add_spans(second, "alice", [Span(44, 51, "Location")])
+        store.add_spans(second, "bob", [Span(44, 51, "Location"), Span(0, 18, "Attack")])
+        store.set_status(second, "carol", Status.DONE)  # looked, found nothing
+    return str(path)
 
 
 def test_json_is_one_object_with_every_figure(capsys, db):

@@ -10,33 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from cli.main import main
-from tests.conftest import close_bound_database
+from tests.cli.conftest import run, run_json
 
 SEED_TITLE = "Russia and Turkey carry out first joint air attacks in Syria's al-Bab"
-
-
-@pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch):
-    """Each test gets its own user data folder (the default corpus) and no $ANNOTATOR_DB."""
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    monkeypatch.delenv("ANNOTATOR_DB", raising=False)
-    yield
-    close_bound_database()
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    close_bound_database()
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def run_json(capsys, *args: str):
-    code, out, err = run(capsys, *args, "--json")
-    assert code == 0, err
-    return json.loads(out)
 
 
 @pytest.fixture

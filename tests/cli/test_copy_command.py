@@ -4,27 +4,17 @@ never shown."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from cli.main import main
 from corpus.store import Store
+from tests.cli.conftest import run
 from tests.conftest import close_bound_database
 from tests.corpus.rich_corpus import build
 
 TABLE_COUNT = 14
-
-
-@pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """No default corpus or $ANNOTATOR_DB of the user's is ever touched."""
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    monkeypatch.delenv("ANNOTATOR_DB", raising=False)
-    yield
-    close_bound_database()
 
 
 @pytest.fixture
@@ -37,13 +27,6 @@ def source(tmp_path: Path) -> str:
     finally:
         store.close()
     return url
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    close_bound_database()
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_copy_prints_counts_and_checksums(

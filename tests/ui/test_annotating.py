@@ -3,16 +3,14 @@ every step in the database at once. Drives the real widgets with the mouse and k
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 
 from annotator.document import Document, Relation, Span
 from cli import main as cli_main
-from corpus import resources
 from corpus.store import Store
+from tests.ui.shown_window import show_window, store  # noqa: F401  (fixture used by name)
 from ui import app as app_module
 from ui.annotated_text_view import AnnotatedTextView
 from ui.document_table_model import SPANS
@@ -32,15 +30,6 @@ def where(word: str) -> tuple[int, int]:
 
 
 @pytest.fixture
-def store(tmp_path) -> Iterator[Store]:
-    """A new SQLite corpus file with the shipped schema."""
-    s = Store.open(str(tmp_path / "c.db"))
-    s.set_schema(resources.shipped_schema())
-    yield s
-    s.close()
-
-
-@pytest.fixture
 def doc_id(store) -> int:
     """The document to annotate."""
     return store.add_document(Document(text=TEXT, title="Jets strike al-Bab")).id
@@ -49,12 +38,7 @@ def doc_id(store) -> int:
 @pytest.fixture
 def window(qtbot, store, doc_id, tmp_path) -> MainWindow:
     """A shown main window of annotator alice, with TEXT on show and the text view focused."""
-    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(store, settings, annotator="alice")
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
+    w = show_window(qtbot, store, tmp_path)
     assert w.browser.select_document(doc_id)
     assert w.reader.document_id() == doc_id
     w.reader.text_view.setFocus()

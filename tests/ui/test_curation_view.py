@@ -5,19 +5,17 @@ once, there again when the corpus is opened anew."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from annotator.document import Document, Span, Status
-from corpus import resources
 from corpus.curation import GOLD, Kind
 from corpus.store import Store
 from tests.conftest import close_bound_database
+from tests.ui.shown_window import show_window, store  # noqa: F401  (fixture used by name)
 from tests.ui.test_annotating import drag, key
 from ui import session
 from ui.curation_model import LABEL, STATUS, TEXT
@@ -42,15 +40,6 @@ STRUCK = at("struck", "Attack")
 
 
 @pytest.fixture
-def store(tmp_path) -> Iterator[Store]:
-    close_bound_database()
-    s = Store.open(str(tmp_path / "c.db"))
-    s.set_schema(resources.shipped_schema())
-    yield s
-    s.close()
-
-
-@pytest.fixture
 def doc_id(store: Store) -> int:
     """A document that alice, bob and carol annotated: all marked Russian and struck; alice and
     bob the jets, carol 'Russian jets'; al-Bab is a Location for alice, an Actor for bob."""
@@ -63,13 +52,8 @@ def doc_id(store: Store) -> int:
 
 def open_curation(qtbot, store: Store, doc_id: int, tmp_path) -> CurationWindow:
     """A main window of alice's on the document, and its curation window opened by the key."""
-    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(store, settings, annotator="alice")
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
+    window = show_window(qtbot, store, tmp_path)
     assert window.browser.select_document(doc_id)
-    window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     qtbot.keyClick(
         window.browser.document_view,

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from annotator.document import Document, Span
 from corpus import resources
 from corpus.store import Store
+from tests.ui.shown_window import show_window
 from ui.main_window import MainWindow
 
 TEXT = "👍🏽🇸🇾 Russian jets struck al-Bab. قال مصدر طبي إن الغارة قتلت مدنيين. Russian 𝐀 jets.\n"
@@ -37,12 +38,7 @@ def store(db_path) -> Iterator[Store]:
 
 def open_window(qtbot, store: Store, tmp_path) -> MainWindow:
     """A shown main window of annotator alice, the first document on show, text focused."""
-    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(store, settings, annotator="alice")
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
+    w = show_window(qtbot, store, tmp_path)
     w.reader.text_view.setFocus()
     qtbot.waitUntil(w.reader.text_view.hasFocus)
     return w

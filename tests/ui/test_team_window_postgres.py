@@ -9,11 +9,10 @@ import multiprocessing
 import pytest
 from PySide6.QtCore import QSettings
 
-from annotator.document import Document, Span
-from corpus import team_access
-from corpus.resources import shipped_schema
+from annotator.document import Span
 from corpus.store import Store
 from tests.conftest import close_bound_database
+from tests.corpus.team_corpus import open_team_corpus
 from tests.ui.test_annotating import TEXT, drag, key, view_of, where
 from ui import window_session
 from ui.main_window import MainWindow
@@ -33,13 +32,8 @@ def _label_as(url: str, doc_id: int, start: int, end: int) -> None:
 @pytest.fixture
 def alice_store(pg_server, pg_url):
     """A team corpus set up by its owner; then a store logged in as alice, an annotator."""
-    close_bound_database()
-    owner = Store.open(pg_url)
-    owner.set_schema(shipped_schema())
-    doc = owner.add_document(Document(text=TEXT, title="Jets strike al-Bab")).id
-    team_access.enable(owner.db)
-    team_access.add_member(owner.db, "alice", "annotator", password=None)
-    team_access.add_member(owner.db, "bob", "annotator", password=None)
+    members = {"alice": "annotator", "bob": "annotator"}
+    owner, doc = open_team_corpus(pg_url, TEXT, "Jets strike al-Bab", members)
     owner.add_span(doc, "bob", Span(*where("Russian"), "Actor"))
     owner.assign([doc], ["alice"])
     owner.close()

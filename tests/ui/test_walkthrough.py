@@ -7,25 +7,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QSpinBox
 
 from corpus.ingest import import_paths
 from corpus.seed import prepare
 from corpus.store import Store
+from tests.ui.shown_window import show_window
 from tests.ui.test_annotating import click_span, drag, key
 from tests.ui.test_span_details import type_number
 from ui.main_window import MainWindow
 
 
 def open_window(qtbot, store: Store, tmp_path: Path) -> MainWindow:
-    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(store, settings, annotator="alice")
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
+    window = show_window(qtbot, store, tmp_path, (1280, 800))
     window.browser.select_first()
     focus(qtbot, window)
     return window

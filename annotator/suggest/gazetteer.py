@@ -1,0 +1,237 @@
+"""Gazetteers: term lists with a label and attribute values per term, matched by Aho-Corasick
+(pyahocorasick) as whole words, leftmost-longest, with offsets into the original text."""
+
+from __future__ import annotations
+
+import csv
+import gc
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+
+import ahocorasick
+
+from annotator.document import AttributeValue
+from annotator.errors import InputError
+from annotator.suggest.model import Suggestion
+
+_NO_ATTRIBUTES: Mapping[str, AttributeValue] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class GazetteerEntry:
+    """One term of a gazetteer: the text to find, the label to give it, attribute values."""
+
+    term: str
+    label: str
+    attributes: Mapping[str, AttributeValue] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # read-only, so that its suggestions can share it (a large gazetteer stays small)
+        attributes = MappingProxyType(dict(self.attributes)) if self.attributes else _NO_ATTRIBUTES
+        object.__setattr__(self, "attributes", attributes)
+
+
+# Any white space but the plain space: matched as a plain space, one character for one, so that
+# "fighter\njet" or "fighter\u00a0jet" is found as "fighter jet" with unchanged offsets.
+_OTHER_SPACE = re.compile(r"[^\S ]")
+
+
+def _plain_spaces(text: str) -> str:
+    """``text`` with every white space character a plain space (line breaks, the commonest,
+    by ``str.replace``, which is many times faster than a regular expression)."""
+    text = text.replace("\n", " ")
+    return _OTHER_SPACE.sub(" ", text) if _OTHER_SPACE.search(text) else text
+
+
+def _is_mark(c: str) -> bool:
+    """A combining mark: it belongs to the character before it, so it counts as part of a word."""
+    return unicodedata.category(c)[0] == "M"
+
+
+# The characters whose lower case is longer than one character: "İ" alone in Unicode 15 (a test
+# checks); :func:`fold_case` finds any others itself.
+_EXPANDING = "\u0130"
+
+
+@cache
+def _expanding() -> str:
+    """Every character whose lower case is longer than one character (slow: once a process)."""
+    return "".join(c for c in map(chr, range(sys.maxunicode + 1)) if len(c.lower()) != 1)
+
+
+def fold_case(text: str) -> str:
+    """``text`` in lower case, one character for one (so offsets stay those of ``text``).
+
+    ``str.lower`` turns a few characters into two ("İ" becomes "i" and a combining dot); those
+    take the first character of their lower case instead."""
+    for c in _EXPANDING:
+        if c in text:
+            text = text.replace(c, c.lower()[0])
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    for c in _expanding():
+        if c in text:
+            text = text.replace(c, c.lower()[0])
+    return text.lower()
+
+
+class Gazetteer:
+    """A suggestion source over a list of entries; ``name`` is the source name its suggestions
+    carry. The automaton is built once, here; :meth:`suggest` only searches it.
+
+    Matches are whole words (no letter, digit or combining mark touches either end), the
+    leftmost-longest of overlapping ones win, and a term held by several entries (the same
+    text with different labels, say) yields one suggestion per entry."""
+
+    def __init__(
+        self, name: str, entries: Iterable[GazetteerEntry], *, case_sensitive: bool = False
+    ) -> None:
+        self.name = name
+        self.case_sensitive = case_sensitive
+        by_key: dict[str, list[GazetteerEntry]] = {}
+        for entry in entries:
+            key = self._key(entry.term)
+            if key:
+                by_key.setdefault(key, []).append(entry)
+        self._multiword = any(" " in key for key in by_key)
+        self._automaton = ahocorasick.Automaton()
+        for key, found in by_key.items():
+            self._automaton.add_word(key, (len(key), tuple(found)))
+        if by_key:
+            self._automaton.make_automaton()
+        self.size = sum(len(found) for found in by_key.values())
+
+    def _key(self, term: str) -> str:
+        key = " ".join(term.split())
+        return key if self.case_sensitive else fold_case(key)
+
+    def suggest(self, text: str) -> list[Suggestion]:
+        """A suggestion for each entry of each leftmost-longest whole-word match in ``text``."""
+        if not self.size or not text:
+            return []
+        with _collector_paused():
+            return self._suggest(text)
+
+    def _suggest(self, text: str) -> list[Suggestion]:
+        haystack = _plain_spaces(text) if self._multiword else text
+        if not self.case_sensitive:
+            haystack = fold_case(haystack)
+        # a space either side, so that every match has a character before and after it
+        padded = f" {text} "
+        mark = _is_mark
+        # the longest whole-word match at each start: the automaton reports matches by their
+        # end, so a later one from the same start is longer
+        ends: dict[int, int] = {}
+        founds: dict[int, tuple[GazetteerEntry, ...]] = {}
+        for last, (length, found) in self._automaton.iter(haystack):
+            start = last + 1 - length  # the match is padded[start + 1 : last + 2]
+            before, after = padded[start], padded[last + 2]
+            if before.isalnum() or after.isalnum():
+                continue
+            if (before >= "\u0300" and mark(before)) or (after >= "\u0300" and mark(after)):
+                continue
+            ends[start] = last + 1
+            founds[start] = found
+        suggestions: list[Suggestion] = []
+        taken = 0
+        name = self.name
+        make = Suggestion.of_match
+        for start in sorted(ends):
+            if start >= taken:
+                taken = ends[start]
+                for e in founds[start]:
+                    suggestions.append(make(start, taken, e.label, e.attributes, name))
+        return suggestions
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Hold off the cyclic garbage collector: matching a long article makes tens of thousands of
+    small objects, none in a cycle, and each of the collector's passes they would set off walks
+    the whole heap, which a large automaton's values make big (measured: 0.1 s a pass)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+_INT = re.compile(r"[-+]?\d+")
+_FLOAT = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
+
+
+def _value(cell: str) -> AttributeValue:
+    """A cell's value: None when empty, an int or a float when it is a number, else the text."""
+    cell = cell.strip()
+    if not cell:
+        return None
+    if _INT.fullmatch(cell):
+        return int(cell)
+    if _FLOAT.fullmatch(cell):
+        return float(cell)
+    return cell
+
+
+def read_gazetteer(path: str | Path) -> list[GazetteerEntry]:
+    """The entries of a gazetteer file: tab-separated, a header ``term, label, attributes...``,
+    one entry a line, ``#`` comment lines and blank lines skipped. An empty cell leaves its
+    attribute unset; numbers become ints or floats (the schema types them later)."""
+    path = Path(path)
+    file = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(file, "no such file") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(file, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise InputError(file, f"cannot read: {exc.strerror or exc}") from None
+    header: list[str] | None = None
+    entries: list[GazetteerEntry] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        cells = next(csv.reader([line], delimiter="\t", quoting=csv.QUOTE_NONE))
+        if header is None:
+            header = _header(cells, file, number)
+            continue
+        if len(cells) > len(header):
+            raise InputError(file, f"{len(cells)} columns but the header has {len(header)}", number)
+        term, label = [*cells, "", ""][:2]
+        if not term.strip():
+            raise InputError(file, "the term is empty", number)
+        if not label.strip():
+            raise InputError(file, f"the label of '{term.strip()}' is empty", number)
+        attributes = {
+            name: value
+            for name, cell in zip(header[2:], cells[2:], strict=False)
+            if (value := _value(cell)) is not None
+        }
+        entries.append(GazetteerEntry(term.strip(), label.strip(), attributes))
+    if header is None:
+        raise InputError(file, "no header line (term<TAB>label<TAB>attributes...)")
+    return entries
+
+
+def _header(cells: list[str], file: str, line: int) -> list[str]:
+    names = [c.strip() for c in cells]
+    if names[:2] != ["term", "label"]:
+        raise InputError(file, "the header must start with 'term<TAB>label'", line)
+    seen: set[str] = set()
+    for name in names[2:]:
+        if not name:
+            raise InputError(file, "an attribute column has no name in the header", line)
+        if name in seen:
+            raise InputError(file, f"attribute column '{name}' appears twice", line)
+        seen.add(name)
+    return names
