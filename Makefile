@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench faults backup-check bad-input clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,15 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+backup-check: $(STAMP)  # backups taken while written and round trips, 50 times per engine
+	$(BIN)/python -m bench.backup_check
+
+faults: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.faults
+
+bad-input: $(STAMP)  # every importer fed mutated files, 200 per importer
+	$(BIN)/python -m bench.bad_input --rounds 200
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

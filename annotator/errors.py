@@ -2,6 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
+# Control characters (a newline would split the line) and bidirectional controls (an RTL
+# override would reorder what the terminal shows), as they may appear in file names.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control and bidirectional characters escaped (``\\n``, ``\\u202e``)."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
 
 class AnnotatorError(Exception):
     """A problem the user can fix; ``str()`` is a one-line message fit for stderr or a dialog."""
@@ -14,8 +25,8 @@ class InputError(AnnotatorError):
         self.file = file
         self.line = line
         self.reason = reason
-        where = f"{file}:{line}" if line is not None else file
-        super().__init__(f"{where}: {reason}")
+        where = printable(f"{file}:{line}" if line is not None else file)
+        super().__init__(f"{where}: {' '.join(reason.splitlines())}")
 
 
 class SchemaError(InputError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from dataclasses import asdict
@@ -93,6 +94,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     def progress(event: ImportEvent) -> None:
         bar.update(1)
+        if args.events:  # called once the article's batch is committed: an acknowledgement
+            print(json.dumps(asdict(event), ensure_ascii=False), flush=True)
         if event.outcome == "failed":
             bar.write(f"annotator: {event.where}: {event.message}", file=sys.stderr)
 

@@ -19,6 +19,7 @@ from annotator.errors import AnnotatorError
 from annotator.formats.flat import POLICIES
 from cli import (
     agreement_command,
+    backup_command,
     commands,
     copy_command,
     exchange_commands,
@@ -27,7 +28,7 @@ from cli import (
     suggest_command,
     team_commands,
 )
-from corpus.db import APP_NAME
+from corpus.db import APP_NAME, first_database_error
 
 EXAMPLES = """\
 examples:
@@ -50,6 +51,7 @@ examples:
   annotator --db postgresql://owner@db/news team add alice --role annotator
   annotator assign --collection syria --to alice,bob,carol --per-document 2
   annotator --db service=news queue                        my queue (libpq service file)
+  annotator backup; annotator restore PATH                 online backup (pg_dump), restore
 
 The corpus is --db PATH, --db postgresql://... or a libpq string such as service=NAME (with
 passwords in ~/.pgpass, never on the command line), else $ANNOTATOR_DB, else the default file in
@@ -155,6 +157,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument(
+        "--events",
+        action="store_true",
+        help="print each article's outcome as a JSON line once it is committed (for scripts)",
+    )
+    p.add_argument(
         "--format",
         choices=formats.names(),
         help="import annotations in this format (documents come with them) instead of articles",
@@ -257,6 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=exchange_commands.cmd_schema_export)
 
     copy_command.add_parser(sub)
+    backup_command.add_parsers(sub)
     query_command.add_parser(sub)
     suggest_command.add_parser(sub)
     team_commands.add_parsers(sub, Parser)
@@ -274,6 +282,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"annotator: {exc}", file=sys.stderr)
         return 2
     except peewee.PeeweeException as exc:
+        exc = first_database_error(exc)
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         print(f"annotator: database error: {reason}", file=sys.stderr)
         return 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import urllib.parse
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import peewee
 import platformdirs
 import psycopg2
 import psycopg2.extensions
+from playhouse.shortcuts import ReconnectMixin
 
 from annotator.errors import AnnotatorError
 
@@ -66,8 +68,50 @@ class AccessDenied(AnnotatorError):
     """The database refused a change the user's role does not allow (team corpora)."""
 
 
-class _PostgresDatabase(peewee.PostgresqlDatabase):  # type: ignore[misc]
-    """PostgreSQL, with a refusal by the server's access control made a clear error."""
+class ConnectionLost(AnnotatorError):
+    """The connection to the database server broke off (the server restarted, the network
+    went away) while a change was being made: the change was not saved."""
+
+
+# What psycopg2 says when the server end of a connection is gone, in lower case.
+_LOST_CONNECTION = (
+    "server closed the connection",
+    "terminating connection",
+    "connection already closed",
+    "could not connect to server",
+    "connection to server",
+    "no connection to the server",
+    "ssl connection has been closed",
+)
+
+
+def _lost(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return any(fragment in text for fragment in _LOST_CONNECTION)
+
+
+def _refuse_if_lost(exc: Exception) -> None:
+    if _lost(exc):
+        raise ConnectionLost(
+            "the connection to the database server was lost (did the server restart?): the "
+            "change was not saved; try again once the server is back"
+        ) from None
+
+
+class _PostgresDatabase(ReconnectMixin, peewee.PostgresqlDatabase):  # type: ignore[misc]
+    """PostgreSQL that reconnects after the server restarted, and says so clearly.
+
+    A statement outside a transaction that finds the connection gone connects again and runs
+    once more (peewee's ReconnectMixin); inside a transaction nothing is retried, since what it
+    did is lost with the connection: the change is refused with :class:`ConnectionLost`, and
+    the next one connects again. A refusal by the server's access control is
+    :class:`AccessDenied`."""
+
+    reconnect_errors = tuple(
+        (kind, fragment)
+        for kind in (peewee.OperationalError, peewee.InterfaceError)
+        for fragment in _LOST_CONNECTION
+    )
 
     def execute_sql(self, sql: str, params: Any = None, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -79,6 +123,24 @@ class _PostgresDatabase(peewee.PostgresqlDatabase):  # type: ignore[misc]
             raise AccessDenied(
                 f"your role in this team corpus does not allow it ({reason})"
             ) from None
+        except (peewee.OperationalError, peewee.InterfaceError) as exc:
+            _refuse_if_lost(exc)
+            raise
+
+    def begin(self, *args: Any, **kwargs: Any) -> None:
+        try:
+            super().begin(*args, **kwargs)
+        except (peewee.OperationalError, peewee.InterfaceError) as exc:
+            _refuse_if_lost(exc)
+            raise
+
+    def rollback(self) -> None:
+        """Roll back, unless the connection is gone: the server ended the transaction then."""
+        try:
+            super().rollback()
+        except (peewee.OperationalError, peewee.InterfaceError) as exc:
+            if not _lost(exc):
+                raise
 
 
 _INSUFFICIENT_PRIVILEGE = "42501"  # also what a row-level security policy's refusal says
@@ -130,6 +192,14 @@ def connect(url: str) -> peewee.Database:
         raise AnnotatorError(f"{redact(url)}: cannot open the corpus: {first_line}") from None
     database.initialize(db)
     return db
+
+
+def first_database_error(exc: BaseException) -> BaseException:
+    """The database error that started ``exc``: when SQLite gives up a transaction itself (a
+    full disk), the rollback that follows fails and names only itself, not why."""
+    while isinstance(exc.__context__, (peewee.PeeweeException, sqlite3.Error)):
+        exc = exc.__context__
+    return exc
 
 
 _PASSWORD_SETTING = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^&\s]*)", re.IGNORECASE)

@@ -288,7 +288,13 @@ def import_annotations(
     report = Report()
     importer = _Importer(store, report, extend_schema, fmt)
     count = [0]
-    docs = _with_fingerprints(fmt.read(list(paths), options or ImportOptions(), report))
+    readable = []
+    for path in paths:  # a named pipe or a device would be read forever
+        if path.exists() and not (path.is_file() or path.is_dir()):
+            report.refuse(InputError(str(path), "not a regular file or folder"))
+        else:
+            readable.append(path)
+    docs = _with_fingerprints(fmt.read(readable, options or ImportOptions(), report))
     try:
         while importer.add_batch(_watched(docs, progress, cancelled, count), annotator):
             pass

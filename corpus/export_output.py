@@ -39,6 +39,10 @@ def written_aside(out: Path, folder: bool, what: str) -> Iterator[Path]:
         yield out.with_name(PARTIAL + out.name)
         for path in sorted(_aside(out)):
             _put_in_place(path, path.with_name(path.name[len(PARTIAL) :]))
+    except OSError as exc:
+        if exc.filename is not None:  # it names its file already
+            raise
+        raise AnnotatorError(f"cannot write {out}: {exc.strerror or exc}") from None  # disk full
     finally:
         for path in _aside(out):  # what was not put in place: cancelled or failed
             _remove(path)

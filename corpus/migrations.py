@@ -7,18 +7,20 @@ resumes where it stopped.
 
 from __future__ import annotations
 
-import sqlite3
+import logging
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 import peewee as pw
+import platformdirs
+import psycopg2.extensions
 from peewee import chunked
 from playhouse.migrate import SchemaMigrator, migrate
 
 from annotator.errors import AnnotatorError
+from corpus import backup as corpus_backup
 from corpus import changes, search, team_access
-from corpus.db import AccessDenied
+from corpus.db import APP_NAME, AccessDenied
 from corpus.dedup import fingerprint
 from corpus.models import (
     ALL_MODELS,
@@ -157,18 +159,21 @@ def ensure_schema(db: pw.Database) -> int:
 
 
 def backup(db: pw.Database, reason: str) -> Path | None:
-    """Copy a SQLite corpus beside itself with SQLite's online backup; returns the copy's path.
+    """Back up a corpus before it is upgraded; returns the copy's path.
 
-    PostgreSQL corpora are not copied here: back them up with pg_dump.
+    SQLite: beside the file, with SQLite's online backup. PostgreSQL: ``pg_dump`` into the user
+    data folder's ``backups/``; without pg_dump (or its access) the upgrade, transactional
+    there, still runs and a warning says that no backup was made.
     """
-    if not isinstance(db, pw.SqliteDatabase):
-        return None
-    source = Path(db.database)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = source.with_name(f"{source.name}.{reason}-{stamp}.bak")
-    copy = sqlite3.connect(target)
+    if isinstance(db, pw.SqliteDatabase):
+        source = Path(db.database)
+        return corpus_backup.backup(
+            db, corpus_backup.stamped(source.parent, f"{source.name}.{reason}", ".bak")
+        )
+    folder = platformdirs.user_data_path(APP_NAME, appauthor=False) / "backups"
+    name = str(psycopg2.extensions.parse_dsn(db.database).get("dbname", "corpus"))
     try:
-        db.connection().backup(copy)
-    finally:
-        copy.close()
-    return target
+        return corpus_backup.backup(db, corpus_backup.stamped(folder, f"{name}.{reason}", ".dump"))
+    except AnnotatorError as exc:
+        logging.getLogger(__name__).warning("upgrading without a backup: %s", exc)
+        return None

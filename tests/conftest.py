@@ -6,8 +6,9 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -18,6 +19,8 @@ from corpus import db as corpus_db
 from corpus.resources import shipped_schema
 from corpus.store import Store
 from tests import pg_server as pg
+
+T = TypeVar("T")
 
 ENGINES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
@@ -35,6 +38,16 @@ def close_bound_database() -> None:
     bound = corpus_db.database.obj
     if bound is not None and not bound.is_closed():
         bound.close()
+
+
+def read_store(url: str, read: Callable[[Store], T]) -> T:
+    """What ``read`` finds in the corpus at ``url``, opened (and closed) on its own."""
+    close_bound_database()
+    store = Store.open(url)
+    try:
+        return read(store)
+    finally:
+        store.close()
 
 
 @contextlib.contextmanager

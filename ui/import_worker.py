@@ -18,6 +18,7 @@ import peewee as pw
 from PySide6.QtCore import QObject, QRunnable, Signal
 
 from annotator.errors import AnnotatorError
+from corpus.db import first_database_error
 from corpus.ingest import ImportEvent, ImportReport, IngestOptions, import_paths
 from corpus.store import Store
 
@@ -147,7 +148,8 @@ def one_line_error(exc: BaseException) -> str:
     if isinstance(exc, AnnotatorError):
         return first
     if isinstance(exc, pw.PeeweeException):
-        return f"cannot write to the corpus: {first}"
+        cause = str(first_database_error(exc)).strip() or first
+        return f"cannot write to the corpus: {cause.splitlines()[0]}"
     if isinstance(exc, OSError):
         return f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else first
     return f"{type(exc).__name__}: {first}"

@@ -242,7 +242,7 @@ def files_in(
                 Path(root, name)
                 for root, _dirs, names in os.walk(path)
                 for name in names
-                if name.lower().endswith(suffixes)
+                if name.lower().endswith(suffixes) and Path(root, name).is_file()
             )
         else:
             found = [path]

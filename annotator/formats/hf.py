@@ -154,7 +154,8 @@ def read(
                 Path(root, name)
                 for root, dirs, names in os.walk(path)
                 for name in [*names, *dirs]
-                if name.endswith(".jsonl") or Path(root, name, "state.json").is_file()
+                if (name.endswith(".jsonl") and Path(root, name).is_file())
+                or Path(root, name, "state.json").is_file()
             )
         for source in found:
             if source.is_dir():

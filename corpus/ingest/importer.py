@@ -22,7 +22,7 @@ from pathlib import Path
 import peewee as pw
 
 from annotator.document import Document
-from annotator.errors import AnnotatorError, InputError
+from annotator.errors import AnnotatorError, InputError, printable
 from annotator.offsets import normalize_text
 
 # The worker process imports only corpus.dedup (numpy, datasketch), not the readers.
@@ -164,6 +164,7 @@ def _read_all(
         try:
             for line, article in read_articles(item, options):
                 where = f"{item}:{line}" if item.suffix.lower() in RECORD_TYPES else str(item)
+                where = printable(where)
                 yield where, article
         except InputError as exc:
             yield _where(exc), exc
@@ -276,7 +277,7 @@ def import_paths(
 
 
 def _where(error: InputError) -> str:
-    return f"{error.file}:{error.line}" if error.line is not None else error.file
+    return printable(f"{error.file}:{error.line}" if error.line is not None else error.file)
 
 
 def _add(

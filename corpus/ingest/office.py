@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import zipfile
+import zlib
 from pathlib import Path
 
 from annotator.document import Document
@@ -16,6 +18,9 @@ def article_from_pdf(path: Path) -> Document:
     """The text of every page of a PDF, pages separated by a blank line."""
     import pypdf  # imported on first use, like the other format libraries
     import pypdf.errors
+
+    # pypdf logs each repair of a damaged file; the user gets the one-line outcome instead.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
 
     try:
         reader = pypdf.PdfReader(path)
@@ -50,6 +55,9 @@ def article_from_docx(path: Path) -> Document:
     except (
         docx.opc.exceptions.PackageNotFoundError,
         zipfile.BadZipFile,
+        zlib.error,  # a damaged member
+        EOFError,
+        SyntaxError,  # lxml's XMLSyntaxError: a damaged XML part
         KeyError,
         ValueError,
     ) as exc:

@@ -23,7 +23,7 @@ from corpus.copy_tables import TABLES, canonical_datetime, canonical_json, canon
 from corpus.db import database
 from corpus.migrations import LATEST
 from corpus.store import Store
-from tests.conftest import close_bound_database
+from tests.conftest import close_bound_database, read_store
 from tests.corpus.rich_corpus import build, snapshot
 
 
@@ -50,21 +50,11 @@ def source(tmp_path: Path) -> Iterator[str]:
 
 def read(url: str) -> dict[str, object]:
     """The snapshot of the corpus at ``url``, opened (and closed) on its own."""
-    close_bound_database()
-    store = Store.open(url)
-    try:
-        return snapshot(store)
-    finally:
-        store.close()
+    return read_store(url, snapshot)
 
 
 def count_documents(url: str) -> int:
-    close_bound_database()
-    store = Store.open(url)
-    try:
-        return store.count_documents()
-    finally:
-        store.close()
+    return read_store(url, Store.count_documents)
 
 
 def search_ids(url: str, query: str) -> list[int]:

@@ -94,7 +94,10 @@ def test_an_annotator_neither_reads_nor_changes_another_annotators_suggestions(t
     assert [s.label for s in store.suggestions(doc, "bob")] == ["Location"]
 
 
-def test_suggestions_of_a_team_corpus_made_before_them_are_protected_by_the_upgrade(team):
+def test_suggestions_of_a_team_corpus_made_before_them_are_protected_by_the_upgrade(
+    team, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # the upgrade's pg_dump lands here
     db = team["store"].db
     db.execute_sql("DROP TABLE suggestion")
     db.execute_sql("UPDATE corpus_meta SET value = '5' WHERE key = 'schema_version'")

@@ -92,3 +92,24 @@ def test_a_span_saved_in_her_other_window_appears_through_notify(qtbot, window, 
     qtbot.waitUntil(lambda: window.editor.span_count() == 1, timeout=5000)
     [(_, span)] = window.editor.spans_in_order()
     assert (span.start, span.end) == where("Wednesday")
+
+
+def test_a_server_restart_refuses_the_edit_made_meanwhile_and_the_window_carries_on(
+    qtbot, window, alice_store, pg_server
+):
+    store, doc, _ = alice_store
+    drag(qtbot, view_of(window), *where("al-Bab"))
+    key(qtbot, view_of(window), "L")  # saved before the restart
+    pg_server.pause()
+    try:
+        drag(qtbot, view_of(window), *where("Russian"))
+        key(qtbot, view_of(window), "A")
+        message = window.statusBar().currentMessage()
+        assert "connection to the database server was lost" in message
+        assert window.editor.span_count() == 1  # the refused span is not shown as saved
+    finally:
+        pg_server.resume()
+    drag(qtbot, view_of(window), *where("Russian"))
+    key(qtbot, view_of(window), "A")
+    assert sorted(s.span.label for s in store.spans(doc, "alice")) == ["Actor", "Location"]
+    assert window.editor.span_count() == 2
