@@ -9,14 +9,14 @@ nested and crossing spans are drawn as separate stacked underlines.
 
 from __future__ import annotations
 
-import gc
 import heapq
 from bisect import bisect_left, insort
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from itertools import groupby, repeat
 from operator import attrgetter, sub
 from typing import NamedTuple
+
+from annotator.collector import paused_gc
 
 
 class IndexedSpan(NamedTuple):
@@ -51,7 +51,7 @@ class SpanIndex:
         if starts and min(map(sub, ends, starts)) <= 0:
             raise ValueError("spans must not be empty (start < end)")
         index = cls()
-        with paused_gc():
+        with paused_gc():  # 20,000 spans index in about 20 ms so, 25-55 ms with collections
             # All in C: map over tuple.__new__ rather than a comprehension calling Python.
             spans = list(
                 map(tuple.__new__, repeat(IndexedSpan), zip(starts, ends, ids, labels, strict=True))
@@ -134,19 +134,3 @@ class SpanIndex:
                     level, top = top, top + 1
                 self._levels[span.id] = level
                 heapq.heappush(open_spans, (span.end, level))
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cycle collector while building many small tuples.
-
-    Their allocations trigger full collections that scan every Qt wrapper alive; measured,
-    20,000 spans index in about 20 ms without them and 25-55 ms with.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

@@ -4,12 +4,10 @@
 from __future__ import annotations
 
 import csv
-import gc
 import re
 import sys
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -17,6 +15,7 @@ from types import MappingProxyType
 
 import ahocorasick
 
+from annotator.collector import paused_gc
 from annotator.document import AttributeValue
 from annotator.errors import InputError
 from annotator.suggest.model import Suggestion
@@ -117,7 +116,7 @@ class Gazetteer:
         """A suggestion for each entry of each leftmost-longest whole-word match in ``text``."""
         if not self.size or not text:
             return []
-        with _collector_paused():
+        with paused_gc():  # measured: 0.1 s a collector pass over the automaton's values
             return self._suggest(text)
 
     def _suggest(self, text: str) -> list[Suggestion]:
@@ -150,20 +149,6 @@ class Gazetteer:
                 for e in founds[start]:
                     suggestions.append(make(start, taken, e.label, e.attributes, name))
         return suggestions
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Hold off the cyclic garbage collector: matching a long article makes tens of thousands of
-    small objects, none in a cycle, and each of the collector's passes they would set off walks
-    the whole heap, which a large automaton's values make big (measured: 0.1 s a pass)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 _INT = re.compile(r"[-+]?\d+")
