@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.errors import InputError
+from annotator.schema_yaml import load_schema_file
 from annotator.suggest import gazetteer
 from annotator.suggest.gazetteer import Gazetteer, GazetteerEntry, fold_case, read_gazetteer
 
@@ -232,19 +233,10 @@ def test_unreadable_gazetteer_files(tmp_path):
 
 # -- the shipped weapon systems --------------------------------------------------------------
 
-CATEGORIES = {
-    "aircraft",
-    "drone",
-    "missile",
-    "rocket",
-    "artillery",
-    "explosive",
-    "small_arms",
-    "armoured_vehicle",
-    "naval",
-    "chemical",
-    "other",
-}
+# every category the shipped schema offers for a weapon system
+CATEGORIES = set(
+    load_schema_file(SCHEMAS / "conflict.yaml").label("WeaponSystem").attribute("category").values
+)
 
 
 def test_the_shipped_weapon_gazetteer():
