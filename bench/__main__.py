@@ -126,6 +126,7 @@ def _machine() -> dict[str, Any]:
     except (ValueError, OSError, AttributeError):
         ram = None
     return {
+        "host": platform.node() or "unnamed",
         "platform": platform.platform(),
         "processor": platform.processor() or platform.machine(),
         "cpus": os.cpu_count(),
@@ -156,8 +157,8 @@ def _write_docs(started: datetime, articles: int, machine: dict[str, Any], table
     ram = f"{machine['ram_gb']} GB RAM" if machine["ram_gb"] else "RAM unknown"
     block = (
         f"{BEGIN}\n"
-        f"Run on {started:%Y-%m-%d %H:%M %Z} with N = {articles:,} articles; "
-        f"{machine['platform']}, {machine['processor']}, {machine['cpus']} CPUs, {ram}, "
+        f"Run on {started:%Y-%m-%d %H:%M %Z} with N = {articles:,} articles, on the machine "
+        f"`{machine['host']}`: {machine['platform']}, {machine['processor']}, {machine['cpus']} CPUs, {ram}, "
         f"Python {machine['python']}, SQLite {machine['sqlite']}.\n\n"
         f"{table}\n"
         f"{END}"

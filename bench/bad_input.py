@@ -14,15 +14,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from tests.safety.harness import (
-    FORMAT_SAMPLES,
-    MUTATIONS,
-    SAMPLES,
-    mutated_copy,
-    open_corpus,
-    run_import,
-    write_articles,
-)
+from tests.safety import harness
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,20 +30,21 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        seeds = {suffix: ("articles", p) for suffix, p in write_articles(root / "seed").items()}
-        if SAMPLES.is_dir():
-            seeds |= {name: (name, SAMPLES / s) for name, s in FORMAT_SAMPLES.items()}
+        articles = harness.write_articles(root / "seed")
+        seeds = {suffix: ("articles", p) for suffix, p in articles.items()}
+        if harness.SAMPLES.is_dir():
+            seeds |= {n: (n, harness.SAMPLES / s) for n, s in harness.FORMAT_SAMPLES.items()}
         else:
-            print(f"{SAMPLES} is absent: annotation formats not fuzzed", file=sys.stderr)
+            print(f"{harness.SAMPLES} is absent: annotation formats not fuzzed", file=sys.stderr)
         for name, (kind, source) in seeds.items():
             if args.only and name != args.only:
                 continue
-            store = open_corpus(root / f"{name.strip('.')}.db")
+            store = harness.open_corpus(root / f"{name.strip('.')}.db")
             for i in range(args.rounds):
-                mutation = rng.choice(list(MUTATIONS))
+                mutation = rng.choice(list(harness.MUTATIONS))
                 dest = root / "m" / f"{i}" / source.name
-                path = mutated_copy(source, dest, rng, mutation)
-                outcome = run_import(kind, path, store)
+                path = harness.mutated_copy(source, dest, rng, mutation)
+                outcome = harness.run_import(kind, path, store)
                 counts[name, outcome.kind] += 1
                 if outcome.kind == "crash":
                     crashes.append(f"{name} [{mutation}] {path.name}: {outcome.detail}")

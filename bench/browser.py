@@ -18,7 +18,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,11 +26,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench import Context, Result, ratio, register
+from bench import Context, Result, cached_corpus, register
+from bench.children import compared, run_child
+from bench.process_memory import rss_mb
 from bench.text_view import PLACES, SUBJECTS, TAILS, VERBS
 
-ROOT = Path(__file__).resolve().parent.parent
-CACHE = ROOT / "bench" / ".cache"  # git-ignored
 CORPUS_VERSION = 1  # part of the cached corpora's names: bump when the generator changes
 SEED = 20240612
 BIG, SMALL = 1_000_000, 1_000
@@ -58,6 +57,7 @@ SOURCES = (
     "Syrian Observatory",
 )
 COLLECTIONS = ("syria", "iraq", "yemen", "libya", "sahel", "ukraine", "sudan", "review")
+ANNOTATORS = (("alice", "annotator"), ("bob", "annotator"))
 LABELS = ("Actor", "Location", "WeaponSystem", "Casualty", "Attack")
 STATUSES = ("new", "in_progress", "done", "reviewed", "locked")
 _FIRST = (
@@ -69,30 +69,10 @@ _LAST = "Adams Bauer Costa Dubois Evans Fischer Garcia Haddad Ivanova Jensen Lop
 # -- the generated corpus ----------------------------------------------------------------------
 
 
-def corpus_path(n: int) -> Path:
-    """Where the cached corpus of ``n`` documents lives: named by the generator's version and
-    the store's schema version (an older corpus would be migrated when opened)."""
-    from corpus.migrations import LATEST
-
-    return CACHE / f"browser-v{CORPUS_VERSION}-s{LATEST}-{n}.db"
-
-
 def ensure_corpus(n: int) -> tuple[Path, float | None]:
-    """The cached corpus of ``n`` documents, built first if missing (removing older versions of
-    it); with its build seconds (None when it was already there)."""
-    path = corpus_path(n)
-    if path.exists():
-        return path, None
-    CACHE.mkdir(parents=True, exist_ok=True)
-    for stale in CACHE.glob(f"browser-v*-{n}.db"):
-        stale.unlink()
-    partial = path.with_name(path.name + ".building")
-    for leftover in CACHE.glob(partial.name + "*"):  # an interrupted build
-        leftover.unlink()
-    started = time.perf_counter()
-    build_corpus(partial, n)
-    partial.rename(path)  # the build closed its connection: no -wal or -shm file is left
-    return path, time.perf_counter() - started
+    """The cached corpus of ``n`` documents, built first if missing; with its build seconds
+    (None when it was already there)."""
+    return cached_corpus.ensure_corpus("browser", CORPUS_VERSION, n, build_corpus)
 
 
 def _rows(n: int, rng: random.Random) -> Iterator[tuple[Any, ...]]:
@@ -137,84 +117,58 @@ def build_corpus(path: Path, n: int) -> None:
     then add ``n`` generated documents by raw ``executemany`` in one transaction: most in one
     or two of eight collections, one in 50 annotated (3 to 15 spans), one in 100 marked a near
     copy; the FTS5 index filled at the end by the store's deferred indexing."""
-    from corpus import search, seed
+    from corpus import seed
     from corpus.store import Store
 
     rng = random.Random(SEED)
     store = Store.open(str(path))
     seed.prepare(store, with_seeds=False)
-    db = store.db
-    db.execute_sql("PRAGMA cache_size = -262144")  # this connection only: the build's indexes
     insert_document = (
         'INSERT INTO "document" ("id", "title", "text", "source", "author", "published", '
         '"language", "content_hash", "imported_at", "metadata", "near_duplicate_of_id") '
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     )
     now = "2025-02-01 09:00:00"
-    try:
-        with db.atomic(), search.deferred_indexing(db) as indexed:
-            cursor = db.cursor()
+    with cached_corpus.bulk_insert(store, COLLECTIONS, ANNOTATORS, now) as (cursor, indexed):
+        rows = _rows(n, rng)
+        set_id = span_id = 0
+        while batch := [row for _, row in zip(range(BATCH), rows, strict=False)]:
+            cursor.executemany(insert_document, batch)
+            members, sets, spans = [], [], []
+            for row in batch:
+                doc_id, text = row[0], row[2]
+                draw = rng.random()
+                if draw < 0.75:  # a quarter of the documents are in no collection
+                    picked = rng.sample(range(1, len(COLLECTIONS) + 1), 2 if draw < 0.15 else 1)
+                    members += [(doc_id, c) for c in sorted(picked)]
+                if doc_id % 50 == 0:
+                    set_id += 1
+                    sets.append((set_id, doc_id, 1 + set_id % 2, rng.choice(STATUSES), now))
+                    for _ in range(rng.randint(3, 15)):
+                        span_id += 1
+                        start = rng.randrange(len(text) - 20)
+                        end = start + rng.randint(3, 18)
+                        label = rng.choice(LABELS)
+                        spans.append((span_id, set_id, start, end, label, "{}", "", 1, now, now))
             cursor.executemany(
-                'INSERT INTO "collection" ("id", "name", "created_at") VALUES (?, ?, ?)',
-                [(i, name, now) for i, name in enumerate(COLLECTIONS, start=1)],
+                'INSERT INTO "document_collection" ("document_id", "collection_id") VALUES (?, ?)',
+                members,
             )
             cursor.executemany(
-                'INSERT INTO "annotator" ("id", "name", "role", "created_at") VALUES (?, ?, ?, ?)',
-                [(1, "alice", "annotator", now), (2, "bob", "annotator", now)],
+                'INSERT INTO "annotation_set" ("id", "document_id", "annotator_id", '
+                '"status", "updated_at") VALUES (?, ?, ?, ?, ?)',
+                sets,
             )
-            rows = _rows(n, rng)
-            set_id = span_id = 0
-            while batch := [row for _, row in zip(range(BATCH), rows, strict=False)]:
-                cursor.executemany(insert_document, batch)
-                members, sets, spans = [], [], []
-                for row in batch:
-                    doc_id, text = row[0], row[2]
-                    draw = rng.random()
-                    if draw < 0.75:  # a quarter of the documents are in no collection
-                        picked = rng.sample(range(1, len(COLLECTIONS) + 1), 2 if draw < 0.15 else 1)
-                        members += [(doc_id, c) for c in sorted(picked)]
-                    if doc_id % 50 == 0:
-                        set_id += 1
-                        sets.append((set_id, doc_id, 1 + set_id % 2, rng.choice(STATUSES), now))
-                        for _ in range(rng.randint(3, 15)):
-                            span_id += 1
-                            start = rng.randrange(len(text) - 20)
-                            end = start + rng.randint(3, 18)
-                            label = rng.choice(LABELS)
-                            spans.append(
-                                (span_id, set_id, start, end, label, "{}", "", 1, now, now)
-                            )
-                cursor.executemany(
-                    'INSERT INTO "document_collection" ("document_id", "collection_id") '
-                    "VALUES (?, ?)",
-                    members,
-                )
-                cursor.executemany(
-                    'INSERT INTO "annotation_set" ("id", "document_id", "annotator_id", '
-                    '"status", "updated_at") VALUES (?, ?, ?, ?, ?)',
-                    sets,
-                )
-                cursor.executemany(
-                    'INSERT INTO "span" ("id", "annotation_set_id", "start", "end", "label", '
-                    '"attributes", "note", "version", "created_at", "updated_at") '
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    spans,
-                )
-                indexed.extend(row[0] for row in batch)
-        db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        store.close()
+            cursor.executemany(
+                'INSERT INTO "span" ("id", "annotation_set_id", "start", "end", "label", '
+                '"attributes", "note", "version", "created_at", "updated_at") '
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                spans,
+            )
+            indexed.extend(row[0] for row in batch)
 
 
 # -- the children ------------------------------------------------------------------------------
-
-
-def _rss_mb() -> float:
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def measure(db_path: str) -> dict[str, Any]:
@@ -269,7 +223,7 @@ def measure(db_path: str) -> dict[str, Any]:
         warm_store.close()
     gc.collect()
 
-    rss_before = _rss_mb()
+    rss_before = rss_mb()
     started = time.perf_counter()
     store = Store.open(db_path)
     opened = time.perf_counter()
@@ -286,7 +240,7 @@ def measure(db_path: str) -> dict[str, Any]:
         "show_paint_ms": (painted - built) * 1000,
         "open_ms": (painted - opened) * 1000,
         "first_rows": model.rowCount(),
-        "first_rss_mb": _rss_mb() - rss_before,
+        "first_rss_mb": rss_mb() - rss_before,
     }
     page_times = []
     for _ in range(PAGES):
@@ -299,7 +253,7 @@ def measure(db_path: str) -> dict[str, Any]:
     gc.collect()
     figures.update(
         scrolled_rows=model.rowCount(),
-        scrolled_rss_mb=_rss_mb() - rss_before,
+        scrolled_rss_mb=rss_mb() - rss_before,
         page_ms=statistics.median(page_times) if page_times else 0.0,
         page_max_ms=max(page_times, default=0.0),
     )
@@ -389,18 +343,8 @@ def queries(db_path: str) -> dict[str, Any]:
 
 
 def _child(*args: str) -> dict[str, Any]:
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.browser", *args],
-        cwd=ROOT,
-        env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=900,
-    )
-    if out.returncode:
-        raise RuntimeError(f"bench.browser {' '.join(args)} failed:\n{out.stderr}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    return run_child("bench.browser", *args, env=env, timeout=900)
 
 
 def _run_cases(ctx: Context) -> dict[str, Any]:
@@ -454,13 +398,13 @@ def bench_open(ctx: Context) -> Result:
     q = c["queries"][BIG]
     figure, baseline = big["open_ms"], small["open_ms"]
     statements = ", ".join(f"{s['label']} {s['ms']:.1f}" for s in q["statements"])
-    return Result(
-        name="browser.open",
-        figure=round(figure, 1),
+    return compared(
+        "browser.open",
+        figure,
+        baseline,
+        1,
         unit="ms",
         target=f"at most {OPEN_TARGET_MS:g} ms on {BIG:,} documents",
-        baseline=round(baseline, 1),
-        ratio=ratio(figure, baseline),
         met=figure <= OPEN_TARGET_MS,
         notes=(
             f"baseline: the same on {SMALL:,} documents; median of {RUNS} children each; "
@@ -488,16 +432,16 @@ def bench_memory(ctx: Context) -> Result:
     per_row_kb = (figure - baseline) * 1024 / max(rows - first_rows, 1)
     expected_rows = PAGE_ROWS * (PAGES + 1)
     extra_open = big["first_rss_mb"] - small["first_rss_mb"]
-    return Result(
-        name="browser.memory",
-        figure=round(figure, 1),
+    return compared(
+        "browser.memory",
+        figure,
+        baseline,
+        1,
         unit="MB",
         target=(
             f"bounded: rows held = rows fetched; opening {BIG:,} documents within "
             f"{SQLITE_CACHE_MB:g} MB (SQLite's page cache) of opening {SMALL:,}"
         ),
-        baseline=round(baseline, 1),
-        ratio=ratio(figure, baseline),
         met=rows == expected_rows and extra_open <= SQLITE_CACHE_MB,
         notes=(
             f"VmRSS added after {PAGES} more pages ({rows:,} rows held) vs after the first "

@@ -31,17 +31,16 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from bench import Context, Result, pg_cluster, ratio, register
-from bench.corpus_import import ArticleGenerator, _maxrss_mb
+from bench import Context, Result, cached_corpus, pg_cluster, register
+from bench.children import compared, run_child
+from bench.corpus_import import ArticleGenerator
+from bench.process_memory import maxrss_mb
 
-ROOT = Path(__file__).resolve().parent.parent
-CACHE = ROOT / "bench" / ".cache"  # git-ignored
 CORPUS_VERSION = 1  # part of the cached corpora's names: bump when the generator changes
 SEED = 20240620
 TARGET = 3.0  # the copy takes at most this many times the raw COPY
@@ -59,31 +58,6 @@ SOURCES = ("Reuters", "AFP", "AP", "Al Jazeera", "BBC", "Le Monde", "Anadolu", "
 # -- the generated corpus ----------------------------------------------------------------------
 
 
-def corpus_path(n: int) -> Path:
-    """Where the cached corpus of ``n`` documents lives."""
-    from corpus.migrations import LATEST
-
-    return CACHE / f"copy-v{CORPUS_VERSION}-s{LATEST}-{n}.db"
-
-
-def ensure_corpus(n: int) -> tuple[Path, float | None]:
-    """The cached corpus of ``n`` documents, built first if missing; with its build seconds
-    (None when it was already there)."""
-    path = corpus_path(n)
-    if path.exists():
-        return path, None
-    CACHE.mkdir(parents=True, exist_ok=True)
-    for stale in CACHE.glob(f"copy-v*-{n}.db"):
-        stale.unlink()
-    partial = path.with_name(path.name + ".building")
-    for leftover in CACHE.glob(partial.name + "*"):
-        leftover.unlink()
-    started = time.perf_counter()
-    build_corpus(partial, n)
-    partial.rename(path)
-    return path, time.perf_counter() - started
-
-
 def _texts(rng: random.Random) -> tuple[list[str], list[str], list[str]]:
     """Paragraphs, titles and authors of a pool of generated articles."""
     paragraphs, titles, authors = [], [], set()
@@ -98,7 +72,6 @@ def _texts(rng: random.Random) -> tuple[list[str], list[str], list[str]]:
 def build_corpus(path: Path, n: int) -> None:
     """Create a corpus at ``path`` and fill it with ``n`` generated documents and their
     annotations by raw ``executemany`` in one transaction (see the module's docstring)."""
-    from corpus import search
     from corpus.resources import shipped_schema, shipped_schema_text
     from corpus.store import Store
 
@@ -107,8 +80,6 @@ def build_corpus(path: Path, n: int) -> None:
     store = Store.open(str(path))
     store.set_schema(shipped_schema(), shipped_schema_text())
     store.set_schema(shipped_schema())  # a second version, as written by the schema editor
-    db = store.db
-    db.execute_sql("PRAGMA cache_size = -262144")
     now = "2025-02-01 09:00:00.123456"
     columns = (
         "id, title, text, source, author, published, language, content_hash, imported_at, "
@@ -127,27 +98,14 @@ def build_corpus(path: Path, n: int) -> None:
         "role": 'INSERT INTO "event_role" VALUES (?, ?, ?, ?)',
     }
     ids = {"set": 0, "span": 0, "relation": 0, "event": 0, "role": 0}
-    try:
-        with db.atomic(), search.deferred_indexing(db) as indexed:
-            cursor = db.cursor()
-            cursor.executemany(
-                'INSERT INTO "collection" VALUES (?, ?, ?)',
-                [(i, name, now) for i, name in enumerate(COLLECTIONS, start=1)],
-            )
-            cursor.executemany(
-                'INSERT INTO "annotator" VALUES (?, ?, ?, ?)',
-                [(i, name, role, now) for i, (name, role) in enumerate(ANNOTATORS, start=1)],
-            )
-            for first in range(1, n + 1, BATCH):
-                rows: dict[str, list[tuple[Any, ...]]] = {key: [] for key in insert}
-                for doc_id in range(first, min(first + BATCH, n + 1)):
-                    _document(doc_id, rng, paragraphs, titles, authors, now, rows, ids)
-                for key, sql in insert.items():
-                    cursor.executemany(sql, rows[key])
-                indexed.extend(row[0] for row in rows["document"])
-        db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        store.close()
+    with cached_corpus.bulk_insert(store, COLLECTIONS, ANNOTATORS, now) as (cursor, indexed):
+        for first in range(1, n + 1, BATCH):
+            rows: dict[str, list[tuple[Any, ...]]] = {key: [] for key in insert}
+            for doc_id in range(first, min(first + BATCH, n + 1)):
+                _document(doc_id, rng, paragraphs, titles, authors, now, rows, ids)
+            for key, sql in insert.items():
+                cursor.executemany(sql, rows[key])
+            indexed.extend(row[0] for row in rows["document"])
 
 
 def _document(
@@ -231,7 +189,7 @@ def _project(source: str, url: str) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     return {
         "seconds": seconds,
-        "peak_mb": _maxrss_mb(),
+        "peak_mb": maxrss_mb(),
         "matches": report.matches,
         "rows": {t.table: t.target_rows for t in report.tables},
     }
@@ -286,7 +244,7 @@ def _raw(folder: str, url: str, bare: bool) -> dict[str, Any]:
             seconds = time.perf_counter() - started
     finally:
         conn.close()
-    return {"seconds": seconds, "peak_mb": _maxrss_mb()}
+    return {"seconds": seconds, "peak_mb": maxrss_mb()}
 
 
 def child_main(argv: list[str]) -> None:
@@ -294,7 +252,9 @@ def child_main(argv: list[str]) -> None:
     bare DIR URL``: one measurement, printed as JSON."""
     kind, *args = argv
     if kind == "build":
-        path, seconds = ensure_corpus(int(args[0]))
+        path, seconds = cached_corpus.ensure_corpus(
+            "copy", CORPUS_VERSION, int(args[0]), build_corpus
+        )
         result: dict[str, Any] = {"path": str(path), "seconds": seconds}
     elif kind == "project":
         result = _project(args[0], args[1])
@@ -308,17 +268,7 @@ def child_main(argv: list[str]) -> None:
 
 
 def _child(*args: str) -> dict[str, Any]:
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.copy", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=3600,
-    )
-    if out.returncode:
-        raise RuntimeError(f"bench.copy {' '.join(args)} failed:\n{out.stderr}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_child("bench.copy", *args, timeout=3600)
 
 
 def _say(message: str) -> None:
@@ -364,13 +314,13 @@ def copy_time(ctx: Context) -> Result:
     peak_n = max(r["peak_mb"] for r in project)
     times = ", ".join(f"{r['seconds']:.1f}" for r in project)
     raw_times = ", ".join(f"{r['seconds']:.1f}" for r in raw)
-    return Result(
-        name="copy.time",
-        figure=round(figure, 2),
+    return compared(
+        "copy.time",
+        figure,
+        baseline,
+        2,
         unit="s",
         target=f"<= {TARGET:g}x baseline",
-        baseline=round(baseline, 2),
-        ratio=ratio(figure, baseline),
         met=figure <= TARGET * baseline and all(r["matches"] for r in project),
         notes=(
             f"{n} documents, {sum(rows.values())} rows ({rows['document_band']} band rows, "

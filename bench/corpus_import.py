@@ -8,29 +8,24 @@ two databases they leave behind.
 
 from __future__ import annotations
 
-import cProfile
 import hashlib
 import json
-import os
-import pstats
 import random
-import resource
 import sqlite3
 import statistics
-import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from bench import Context, Result, ratio, register
+from bench import Context, Result, register
+from bench.children import at_most_times, cached, compared, print_profile, run_child, say
+from bench.process_memory import WorkerWatch, maxrss_mb
 
-ROOT = Path(__file__).resolve().parent.parent
 SEED = 20240601
 
 IMPORT_TARGET = 2.0  # the project's import takes at most this many times the baseline's time
@@ -193,19 +188,26 @@ class ArticleGenerator:
         return {**original, "title": original["title"] + " (update)", "text": " ".join(tokens)}
 
 
-def write_jsonl(n: int, path: Path, head: int = 0, head_path: Path | None = None) -> None:
-    """Write ``n`` generated articles to ``path``; the first ``head`` also to ``head_path``."""
+def write_records(
+    records: Iterable[dict[str, Any]], path: Path, head: int = 0, head_path: Path | None = None
+) -> None:
+    """Write ``records`` to ``path`` as JSON lines; the first ``head`` also to ``head_path``."""
     with path.open("w", encoding="utf-8") as out:
         head_out = head_path.open("w", encoding="utf-8") if head_path else None
         try:
-            for i, article in enumerate(ArticleGenerator().articles(n)):
-                line = json.dumps(article, ensure_ascii=False) + "\n"
+            for i, record in enumerate(records):
+                line = json.dumps(record, ensure_ascii=False) + "\n"
                 out.write(line)
                 if head_out and i < head:
                     head_out.write(line)
         finally:
             if head_out:
                 head_out.close()
+
+
+def write_jsonl(n: int, path: Path, head: int = 0, head_path: Path | None = None) -> None:
+    """Write ``n`` generated articles to ``path``; the first ``head`` also to ``head_path``."""
+    write_records(ArticleGenerator().articles(n), path, head, head_path)
 
 
 def queries(gen: ArticleGenerator) -> list[str]:
@@ -220,74 +222,6 @@ def queries(gen: ArticleGenerator) -> list[str]:
 
 
 # -- the two import paths, each run in a child process -----------------------------------------
-
-
-def _hwm_mb(pid: int | str = "self") -> float | None:
-    """A process's own peak resident memory in MB (Linux's VmHWM), or None where unknown."""
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return None
-
-
-def _maxrss_mb() -> float:
-    """This process's peak resident memory so far, in MB.
-
-    VmHWM where Linux gives it: ``ru_maxrss`` survives fork and exec there, so a child spawned
-    by a large parent would report the parent's size. Elsewhere ``ru_maxrss`` (macOS: bytes).
-    """
-    own = _hwm_mb()
-    if own is not None:
-        return own
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
-
-
-def _descendants(pid: int) -> list[int]:
-    found: list[int] = []
-    try:
-        threads = os.listdir(f"/proc/{pid}/task")
-    except OSError:
-        return found
-    for tid in threads:
-        try:
-            children = Path(f"/proc/{pid}/task/{tid}/children").read_text().split()
-        except OSError:
-            continue
-        for child in map(int, children):
-            found += [child, *_descendants(child)]
-    return found
-
-
-class _WorkerWatch:
-    """Tracks the peak memory of the processes this one starts (the importer may start workers
-    to fingerprint articles), sampling them until the block ends. Linux only; else zero."""
-
-    def __init__(self) -> None:
-        self.peaks: dict[int, float] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._watch, daemon=True)
-
-    def __enter__(self) -> _WorkerWatch:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _watch(self) -> None:
-        while True:
-            for pid in _descendants(os.getpid()):
-                peak = _hwm_mb(pid)
-                if peak is not None:
-                    self.peaks[pid] = max(self.peaks.get(pid, 0.0), peak)
-            if self._stop.wait(0.1):
-                return
 
 
 def _records(jsonl: Path) -> Iterator[dict[str, Any]]:
@@ -326,7 +260,7 @@ def _import_raw(jsonl: Path, db: Path) -> dict[str, Any]:
         )
         for r in _records(jsonl)
     )
-    before = _maxrss_mb()
+    before = maxrss_mb()
     start = time.perf_counter()
     con.execute("BEGIN")
     con.executemany(
@@ -347,7 +281,7 @@ def _import_project(jsonl: Path, db: Path) -> dict[str, Any]:
     from corpus.store import Store
 
     store = Store.open(str(db))
-    before = _maxrss_mb()
+    before = maxrss_mb()
     start = time.perf_counter()
     report = import_paths(store, [jsonl])
     seconds = time.perf_counter() - start
@@ -371,18 +305,13 @@ def child_main(argv: list[str]) -> None:
         write_jsonl(int(first), Path(second))
     elif kind == "profile":
         raw_stats = str(Path(second).with_suffix(".prof"))
-        cProfile.runctx(
-            "_import_project(Path(first), Path(second))", globals(), locals(), raw_stats
-        )
-        stats = pstats.Stats(raw_stats)
-        stats.sort_stats("tottime").print_stats(25)
-        stats.sort_stats("cumulative").print_stats(40)
+        print_profile(lambda: _import_project(Path(first), Path(second)), raw_stats, 25)
     else:
         run = {"raw": _import_raw, "project": _import_project}[kind]
-        with _WorkerWatch() as workers:
+        with WorkerWatch() as workers:
             figures = run(Path(first), Path(second))
         # Peaks of different processes may not coincide: their sum is an upper bound.
-        figures["rss_self_mb"] = _maxrss_mb()
+        figures["rss_self_mb"] = maxrss_mb()
         figures["rss_workers_mb"] = sum(workers.peaks.values())
         figures["workers"] = len(workers.peaks)
         figures["rss_peak_mb"] = figures["rss_self_mb"] + figures["rss_workers_mb"]
@@ -390,22 +319,10 @@ def child_main(argv: list[str]) -> None:
 
 
 def _run_child(kind: str, jsonl: Path, db: Path) -> dict[str, Any]:
-    _say(f"importing {jsonl.name} ({kind}) ...")
-    proc = subprocess.run(
-        [sys.executable, "-m", "bench.corpus_import", kind, str(jsonl), str(db)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"the {kind} import failed:\n{proc.stderr[-3000:]}")
-    figures: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
-    _say(f"  {figures['seconds']:.1f} s, peak {figures['rss_peak_mb']:.0f} MB")
+    say(f"importing {jsonl.name} ({kind}) ...")
+    figures = run_child("bench.corpus_import", kind, str(jsonl), str(db))
+    say(f"  {figures['seconds']:.1f} s, peak {figures['rss_peak_mb']:.0f} MB")
     return figures
-
-
-def _say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 # -- the shared set-up: one generated file, imported both ways ---------------------------------
@@ -422,17 +339,18 @@ class _Corpora:
 
 
 def _corpora(ctx: Context) -> _Corpora:
-    if "corpus_import" not in ctx.cache:
-        jsonl = ctx.workdir / f"articles-{ctx.articles}.jsonl"
-        quarter = ctx.workdir / f"articles-{ctx.articles // 4}.jsonl"
-        _say(f"generating {ctx.articles} articles ...")
-        write_jsonl(ctx.articles, jsonl, ctx.articles // 4, quarter)
-        raw_db, project_db = ctx.workdir / "raw.db", ctx.workdir / "project.db"
-        raw = _run_child("raw", jsonl, raw_db)
-        project = _run_child("project", jsonl, project_db)
-        ctx.cache["corpus_import"] = _Corpora(jsonl, quarter, raw_db, project_db, raw, project)
-    corpora: _Corpora = ctx.cache["corpus_import"]
-    return corpora
+    return cached(ctx, "corpus_import", lambda: _import_both_ways(ctx))
+
+
+def _import_both_ways(ctx: Context) -> _Corpora:
+    jsonl = ctx.workdir / f"articles-{ctx.articles}.jsonl"
+    quarter = ctx.workdir / f"articles-{ctx.articles // 4}.jsonl"
+    say(f"generating {ctx.articles} articles ...")
+    write_jsonl(ctx.articles, jsonl, ctx.articles // 4, quarter)
+    raw_db, project_db = ctx.workdir / "raw.db", ctx.workdir / "project.db"
+    raw = _run_child("raw", jsonl, raw_db)
+    project = _run_child("project", jsonl, project_db)
+    return _Corpora(jsonl, quarter, raw_db, project_db, raw, project)
 
 
 # -- the three figures -------------------------------------------------------------------------
@@ -443,18 +361,14 @@ def import_time(ctx: Context) -> Result:
     """Seconds to import N articles through the project's path, against raw sqlite3."""
     c = _corpora(ctx)
     figure, baseline = c.project["seconds"], c.raw["seconds"]
-    r = ratio(figure, baseline)
     counts = ", ".join(f"{k} {v}" for k, v in c.project["counts"].items())
     size_mb = c.jsonl.stat().st_size / 1e6
-    return Result(
-        name="corpus_import.time",
-        figure=round(figure, 2),
-        unit="s",
-        target=f"<= {IMPORT_TARGET:g}x baseline",
-        baseline=round(baseline, 2),
-        ratio=round(r, 2) if r else None,
-        met=r is not None and r <= IMPORT_TARGET,
-        notes=(
+    return at_most_times(
+        "corpus_import.time",
+        figure,
+        baseline,
+        IMPORT_TARGET,
+        (
             f"{ctx.articles} articles, {size_mb:.0f} MB JSONL; via import_paths; {counts}; "
             f"{ctx.articles / figure:.0f} articles/s vs {ctx.articles / baseline:.0f} articles/s"
         ),
@@ -490,15 +404,14 @@ def search_time(ctx: Context) -> Result:
         raw.close()
         store.close()
     median, baseline = statistics.median(ours), statistics.median(theirs)
-    r = ratio(median, baseline)
     worst = max(range(len(texts)), key=ours.__getitem__)
-    return Result(
-        name="corpus_import.search",
-        figure=round(median, 2),
+    return compared(
+        "corpus_import.search",
+        median,
+        baseline,
+        2,
         unit="ms (median)",
         target=f"median <= {SEARCH_TARGET_MS:g} ms",
-        baseline=round(baseline, 2),
-        ratio=round(r, 2) if r else None,
         met=median <= SEARCH_TARGET_MS,
         notes=(
             f"{len(texts)} queries ({empty} without hits) over {ctx.articles} articles; "
@@ -521,14 +434,13 @@ def import_memory(ctx: Context) -> Result:
     added, added_quarter = peak - before, quarter["rss_peak_mb"] - quarter["rss_before_mb"]
     # Streaming keeps what the import adds about constant; linear growth would be 4 times.
     grows = added > 1.5 * added_quarter + 10
-    r = ratio(peak, before)
-    return Result(
-        name="corpus_import.memory",
-        figure=round(peak, 1),
+    return compared(
+        "corpus_import.memory",
+        peak,
+        before,
+        1,
         unit="MB (peak RSS)",
         target=f"peak <= {MEMORY_TARGET_MB:g} MB",
-        baseline=round(before, 1),
-        ratio=round(r, 2) if r else None,
         met=peak <= MEMORY_TARGET_MB,
         notes=(
             f"importing process {c.project['rss_self_mb']:.0f} MB + "

@@ -34,26 +34,24 @@ cProfile.
 
 from __future__ import annotations
 
-import cProfile
 import json
-import pstats
 import random
 import re
 import shutil
-import sqlite3
-import subprocess
 import sys
 import time
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from bench import Context, Result, ratio, register
-from bench.corpus_import import ArticleGenerator, _connect_raw, _maxrss_mb
+from bench.children import at_most_times, cached, compared, print_profile, run_child, say
+from bench.corpus_import import ArticleGenerator, _connect_raw, write_records
+from bench.exchange_spacy import convert_spacy, export_spacy
+from bench.process_memory import maxrss_mb
 
-ROOT = Path(__file__).resolve().parent.parent
 SEED = 20240607
 DOCUMENTS = 10_000  # at most; fewer when --articles asks for fewer
 SPANS_PER_DOCUMENT = 20
@@ -128,21 +126,6 @@ def documents(n: int) -> Iterator[dict[str, Any]]:
         yield {"id": i, "text": text, "label": _spans(text, rng)}
 
 
-def write_jsonl(n: int, path: Path, head: int = 0, head_path: Path | None = None) -> None:
-    """Write ``n`` records to ``path``; the first ``head`` of them also to ``head_path``."""
-    with path.open("w", encoding="utf-8") as out:
-        head_out = head_path.open("w", encoding="utf-8") if head_path else None
-        try:
-            for i, record in enumerate(documents(n)):
-                line = json.dumps(record, ensure_ascii=False) + "\n"
-                out.write(line)
-                if head_out is not None and i < head:
-                    head_out.write(line)
-        finally:
-            if head_out is not None:
-                head_out.close()
-
-
 # -- the children ------------------------------------------------------------------------------
 
 
@@ -155,7 +138,7 @@ def _import_raw(jsonl: Path, db: Path) -> dict[str, Any]:
         "document_id INTEGER NOT NULL REFERENCES document (id), "
         'start INTEGER NOT NULL, "end" INTEGER NOT NULL, label TEXT NOT NULL)'
     )
-    before = _maxrss_mb()
+    before = maxrss_mb()
     start, cpu = time.perf_counter(), time.process_time()
     con.execute("BEGIN")
     doc_id = 0
@@ -205,7 +188,7 @@ def _import_project(jsonl: Path, db: Path) -> dict[str, Any]:
     from corpus.exchange import import_annotations
 
     store = _open_corpus(db)
-    before = _maxrss_mb()
+    before = maxrss_mb()
     start, cpu = time.perf_counter(), time.process_time()
     report = import_annotations(store, "jsonl", [jsonl], annotator=ANNOTATOR)
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
@@ -247,89 +230,6 @@ def _export_project(db: Path, out: Path) -> dict[str, Any]:
     }
 
 
-def _flattened(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """The spans spaCy gets: those the export keeps under its default policy (it refuses
-    overlapping spans)."""
-    from annotator.document import Span
-    from annotator.formats.flat import flatten
-
-    kept, _ = flatten([Span(*s) for s in spans], "longest")
-    return [spans[i] for i in kept]
-
-
-def _write_spacy_conll(
-    nlp: Any, docs: Iterator[tuple[str, list[tuple[int, int, str]]]], out: Path
-) -> dict[str, int]:
-    """spaCy's conversion: its tokenizer, ``offsets_to_biluo_tags``, the tags made BIO, written
-    as the export writes CoNLL (a sentence ends at a line break)."""
-    from spacy.training import biluo_to_iob, offsets_to_biluo_tags
-
-    # spaCy warns of each text with spans off its tokens; they are counted instead.
-    warnings.filterwarnings("ignore", message=r".*\[W030\]")
-    documents = misaligned = 0
-    with out.open("w", encoding="utf-8", newline="\n") as file:
-        for text, entities in docs:
-            doc = nlp.make_doc(text)
-            tags = biluo_to_iob(offsets_to_biluo_tags(doc, entities))
-            lines = ["-DOCSTART- -X- O O", ""]
-            for token, tag in zip(doc, tags, strict=True):
-                if token.is_space:
-                    if "\n" in token.text and lines[-1]:
-                        lines.append("")
-                    continue
-                misaligned += tag == "-"
-                lines.append(f"{token.text} -X- _ {tag}")
-            if lines[-1]:
-                lines.append("")
-            lines.append("")
-            file.write("\n".join(lines))
-            documents += 1
-    return {"documents": documents, "misaligned": misaligned}
-
-
-def _export_spacy(db: Path, out: Path) -> dict[str, Any]:
-    """The baseline: the corpus's texts and spans read by raw SQL, converted by spaCy."""
-    import spacy
-
-    nlp = spacy.blank("en")
-    con = sqlite3.connect(db)
-    by_doc: dict[int, list[tuple[int, int, str]]] = {}
-    query = (
-        'SELECT s.document_id, sp.start, sp."end", sp.label FROM span sp '
-        "JOIN annotation_set s ON s.id = sp.annotation_set_id "
-        "JOIN annotator a ON a.id = s.annotator_id WHERE a.name = ? "
-        'ORDER BY s.document_id, sp.start, sp."end", sp.id'
-    )
-    for doc_id, *span in con.execute(query, (ANNOTATOR,)):
-        by_doc.setdefault(doc_id, []).append(tuple(span))
-    # Worked out before the clock starts: which spans are left, as a set of (doc, span) keys.
-    kept = {(d, s) for d, spans in by_doc.items() for s in _flattened(spans)}
-    del by_doc
-
-    def docs() -> Iterator[tuple[str, list[tuple[int, int, str]]]]:
-        texts = con.execute("SELECT id, text FROM document ORDER BY id")
-        spans = iter(con.execute(query, (ANNOTATOR,)))
-        pending = next(spans, None)
-        for doc_id, text in texts:
-            entities = []
-            while pending is not None and pending[0] == doc_id:
-                if (doc_id, pending[1:]) in kept:
-                    entities.append(pending[1:])
-                pending = next(spans, None)
-            yield text, entities
-
-    start = time.perf_counter()
-    counts = _write_spacy_conll(nlp, docs(), out)
-    seconds = time.perf_counter() - start
-    # Again, now that spaCy's vocabulary knows every word (the first run creates a lexeme for
-    # each new word, which a long-running pipeline would have done before).
-    start = time.perf_counter()
-    _write_spacy_conll(nlp, docs(), out.with_suffix(".again.conll"))
-    again = time.perf_counter() - start
-    con.close()
-    return {"seconds": seconds, "seconds_warm": again, "counts": counts}
-
-
 def _convert_project(jsonl: Path, out: Path) -> dict[str, Any]:
     """The conversion alone, no database: the doccano reader and the CoNLL writer."""
     from annotator.formats import conll, doccano
@@ -340,29 +240,6 @@ def _convert_project(jsonl: Path, out: Path) -> dict[str, Any]:
     docs = doccano.read([jsonl], ImportOptions(), report)
     conll.write(docs, out, ExportOptions(scheme="bio"), report)
     return {"seconds": time.perf_counter() - start, "counts": {"documents": report.documents}}
-
-
-def _convert_spacy(jsonl: Path, out: Path) -> dict[str, Any]:
-    """The conversion alone by spaCy: ``json.loads``, its tokenizer, its tags (the spans
-    flattened before the clock starts)."""
-    import spacy
-
-    nlp = spacy.blank("en")
-    with jsonl.open(encoding="utf-8") as lines:
-        kept = [
-            {tuple(s) for s in _flattened([tuple(s) for s in json.loads(line)["label"]])}
-            for line in lines
-        ]
-
-    def docs() -> Iterator[tuple[str, list[tuple[int, int, str]]]]:
-        with jsonl.open(encoding="utf-8") as lines:
-            for line, spans in zip(lines, kept, strict=True):
-                record = json.loads(line)
-                yield record["text"], [s for s in map(tuple, record["label"]) if s in spans]
-
-    start = time.perf_counter()
-    counts = _write_spacy_conll(nlp, docs(), out)
-    return {"seconds": time.perf_counter() - start, "counts": counts}
 
 
 def _export_memory(db: Path, out: Path, name: Path, page_cache: bool = False) -> dict[str, Any]:
@@ -382,7 +259,7 @@ def _export_memory(db: Path, out: Path, name: Path, page_cache: bool = False) ->
     store = _open_corpus(db)
     if not page_cache:
         store.db.execute_sql(f"PRAGMA cache_size = -{SMALL_PAGE_CACHE_KIB}")
-    before = _maxrss_mb()
+    before = maxrss_mb()
     start = time.perf_counter()
     if fmt.name == READ_ONLY:
         docs = list(map(len, (d.spans for d in annotated_documents(store, annotator=ANNOTATOR))))
@@ -408,9 +285,9 @@ KINDS = {
     "import-raw": _import_raw,
     "import-project": _import_project,
     "export-project": _export_project,
-    "export-spacy": _export_spacy,
+    "export-spacy": partial(export_spacy, annotator=ANNOTATOR),
     "convert-project": _convert_project,
-    "convert-spacy": _convert_spacy,
+    "convert-spacy": convert_spacy,
     "export-memory": _export_memory,
     "read-memory": _read_memory,
 }
@@ -424,40 +301,25 @@ def child_main(argv: list[str]) -> None:
     """
     kind, *args = argv
     if kind == "generate":
-        write_jsonl(int(args[0]), Path(args[1]))
+        write_records(documents(int(args[0])), Path(args[1]))
         return
     if kind == "profile":
         kind, *args = args
         raw_stats = f"/tmp/exchange-{kind}.prof"
         run = KINDS[kind]
-        cProfile.runctx("run(*map(Path, args))", globals(), locals(), raw_stats)
-        stats = pstats.Stats(raw_stats)
-        stats.sort_stats("tottime").print_stats(30)
-        stats.sort_stats("cumulative").print_stats(40)
+        print_profile(lambda: run(*map(Path, args)), raw_stats, 30)
         return
     figures = KINDS[kind](*map(Path, args))
-    figures["rss_peak_mb"] = _maxrss_mb()
+    figures["rss_peak_mb"] = maxrss_mb()
     print(json.dumps(figures))
 
 
 def _run_child(kind: str, *args: Path | str) -> dict[str, Any]:
     what = " ".join(Path(a).name for a in args[:1])
-    _say(f"{kind} {what} ...")
-    proc = subprocess.run(
-        [sys.executable, "-m", "bench.exchange", kind, *map(str, args)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"{kind} failed:\n{proc.stderr[-3000:]}")
-    figures: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
-    _say(f"  {figures['seconds']:.2f} s, peak {figures['rss_peak_mb']:.0f} MB")
+    say(f"{kind} {what} ...")
+    figures = run_child("bench.exchange", kind, *map(str, args))
+    say(f"  {figures['seconds']:.2f} s, peak {figures['rss_peak_mb']:.0f} MB")
     return figures
-
-
-def _say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 # -- the shared set-up: the generated file, imported both ways, and a quarter of it -----------
@@ -476,28 +338,21 @@ class _Corpora:
 
 
 def _corpora(ctx: Context) -> _Corpora:
-    if "exchange" not in ctx.cache:
-        n = min(ctx.articles, DOCUMENTS)
-        folder = ctx.workdir / "exchange"
-        folder.mkdir(exist_ok=True)
-        jsonl, quarter_jsonl = folder / f"doccano-{n}.jsonl", folder / f"doccano-{n // 4}.jsonl"
-        _say(f"generating {n} annotated documents ...")
-        write_jsonl(n, jsonl, n // 4, quarter_jsonl)
-        raw = _run_child("import-raw", jsonl, folder / "raw.db")
-        project = _run_child("import-project", jsonl, folder / "project.db")
-        quarter = _run_child("import-project", quarter_jsonl, folder / "quarter.db")
-        ctx.cache["exchange"] = _Corpora(
-            n,
-            jsonl,
-            quarter_jsonl,
-            folder / "project.db",
-            folder / "quarter.db",
-            raw,
-            project,
-            quarter,
-        )
-    corpora: _Corpora = ctx.cache["exchange"]
-    return corpora
+    return cached(ctx, "exchange", lambda: _import_all(ctx))
+
+
+def _import_all(ctx: Context) -> _Corpora:
+    n = min(ctx.articles, DOCUMENTS)
+    folder = ctx.workdir / "exchange"
+    folder.mkdir(exist_ok=True)
+    jsonl, quarter_jsonl = folder / f"doccano-{n}.jsonl", folder / f"doccano-{n // 4}.jsonl"
+    say(f"generating {n} annotated documents ...")
+    write_records(documents(n), jsonl, n // 4, quarter_jsonl)
+    raw = _run_child("import-raw", jsonl, folder / "raw.db")
+    project_db, quarter_db = folder / "project.db", folder / "quarter.db"
+    project = _run_child("import-project", jsonl, project_db)
+    quarter = _run_child("import-project", quarter_jsonl, quarter_db)
+    return _Corpora(n, jsonl, quarter_jsonl, project_db, quarter_db, raw, project, quarter)
 
 
 # -- the three figures -------------------------------------------------------------------------
@@ -508,18 +363,14 @@ def import_time(ctx: Context) -> Result:
     """Seconds to import N documents with 20 spans each from doccano JSONL, against raw sqlite3."""
     c = _corpora(ctx)
     figure, baseline = c.project["seconds"], c.raw["seconds"]
-    r = ratio(figure, baseline)
     counts = c.project["counts"]
     spans = c.raw["counts"]["spans"]
-    return Result(
-        name="exchange.import",
-        figure=round(figure, 2),
-        unit="s",
-        target=f"<= {IMPORT_TARGET:g}x baseline",
-        baseline=round(baseline, 2),
-        ratio=round(r, 2) if r else None,
-        met=r is not None and r <= IMPORT_TARGET,
-        notes=(
+    return at_most_times(
+        "exchange.import",
+        figure,
+        baseline,
+        IMPORT_TARGET,
+        (
             f"{c.documents} documents, {spans} spans, {c.jsonl.stat().st_size / 1e6:.0f} MB "
             f"JSONL; via import_annotations: {counts['documents']} documents, "
             f"{counts['spans']} spans, {counts['refused']} refused, "
@@ -541,18 +392,14 @@ def export_conll(ctx: Context) -> Result:
     convert_ours = _run_child("convert-project", c.jsonl, folder / "convert-project.conll")
     convert_theirs = _run_child("convert-spacy", c.jsonl, folder / "convert-spacy.conll")
     figure, baseline = ours["seconds"], theirs["seconds"]
-    r = ratio(figure, baseline)
     converted = ratio(convert_ours["seconds"], convert_theirs["seconds"])
     warm = ratio(figure, theirs["seconds_warm"])
-    return Result(
-        name="exchange.export_conll",
-        figure=round(figure, 2),
-        unit="s",
-        target=f"<= {EXPORT_TARGET:g}x baseline",
-        baseline=round(baseline, 2),
-        ratio=round(r, 2) if r else None,
-        met=r is not None and r <= EXPORT_TARGET,
-        notes=(
+    return at_most_times(
+        "exchange.export_conll",
+        figure,
+        baseline,
+        EXPORT_TARGET,
+        (
             f"{ours['counts']['documents']} documents, {ours['counts']['spans']} spans written "
             f"({ours['counts']['overlapping']} overlapping ones left out by the longest-first "
             f"policy, as spaCy is given); both read the corpus (spaCy by two raw SQL queries) "
@@ -593,7 +440,6 @@ def export_memory(ctx: Context) -> Result:
     streaming = [n for n in MEMORY_FORMATS if n not in HOLDS_ALL]
     worst = max(streaming, key=lambda n: added[n][1])
     figure, baseline = added[worst][1], added[worst][0]
-    r = ratio(figure, baseline)
     shown = "; ".join(
         f"{n} {q:.1f} -> {f:.1f}{' (grows)' if grows(n) else ''}"
         for n, (q, f) in added.items()
@@ -601,13 +447,13 @@ def export_memory(ctx: Context) -> Result:
     )
     held = "; ".join(f"{n} {added[n][0]:.0f} -> {added[n][1]:.0f}" for n in HOLDS_ALL)
     factor, slack = MEMORY_GROWTH
-    return Result(
-        name="exchange.export_memory",
-        figure=round(figure, 1),
+    return compared(
+        "exchange.export_memory",
+        figure,
+        baseline,
+        1,
         unit="MB (peak RSS added)",
         target=f"flat in N (at N at most {factor:g}x N/4 + {slack:g} MB)",
-        baseline=round(baseline, 1),
-        ratio=round(r, 2) if r else None,
         met=not any(grows(n) for n in streaming),
         notes=(
             f"MB each export adds to its process at N/4={c.documents // 4} -> N={c.documents}, "

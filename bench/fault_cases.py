@@ -5,109 +5,31 @@ tests/reliability."""
 
 from __future__ import annotations
 
-import json
-import os
 import random
-import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.document import Document
 from bench import fault_checks as checks
-from corpus.resources import shipped_schema
+from bench.fault_runs import (
+    COLLECTION,
+    Child,
+    Commits,
+    Outcome,
+    cli_argv,
+    import_argv,
+    new_corpus,
+    orphan_problems,
+    repeat,
+    wait_for_moment,
+)
 from corpus.store import Store
 
-ROOT = Path(__file__).resolve().parent.parent
-COLLECTION = "faults"
 BURST_SECONDS = 8.0  # the app is killed this long at most after it is ready to edit
 HEAD_ARTICLES = 300  # imported first in the disk-full case: about 1 MB, fits in the 4 MB
-TEXT = " ".join(
-    f"Report {i}: artillery shelled the northern district of Kafr Nabl while convoys waited."
-    for i in range(12)
-)
-
-
-@dataclass
-class Outcome:
-    """One case's runs: how many, which failed and why, the time taken and what was checked."""
-
-    case: str
-    checked: str
-    runs: int = 0
-    failures: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-    acknowledged: int = 0
-    note: str = ""
-    when: str = ""
-
-
-class _Child:
-    """A child process whose stdout JSON lines are collected as they come (acknowledgements)."""
-
-    def __init__(self, argv: list[str], env: dict[str, str] | None = None) -> None:
-        self.lines: list[dict[str, Any]] = []
-        self.proc = subprocess.Popen(
-            argv,
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env={**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})},
-        )
-        self._errors: list[str] = []
-        self._readers = [
-            threading.Thread(target=self._read, daemon=True),
-            threading.Thread(target=self._read_errors, daemon=True),
-        ]
-        for reader in self._readers:
-            reader.start()
-        self.stderr = ""
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            if line.startswith("{") and line.endswith("\n"):  # a killed writer's last may be cut
-                self.lines.append(json.loads(line))
-
-    def _read_errors(self) -> None:
-        assert self.proc.stderr is not None
-        self._errors.extend(self.proc.stderr)
-
-    def wait_for(self, kind: str, timeout: float) -> bool:
-        """Whether a line of ``kind`` came within ``timeout`` seconds."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and self.proc.poll() is None:
-            if any(line.get("kind") == kind for line in self.lines):
-                return True
-            time.sleep(0.02)
-        return any(line.get("kind") == kind for line in self.lines)
-
-    def kill(self) -> None:
-        self.proc.send_signal(signal.SIGKILL)
-        self.finish()
-
-    def finish(self, timeout: float = 600) -> int:
-        """Wait for the end; keeps stderr. Returns the exit code."""
-        code = self.proc.wait(timeout=timeout)
-        for reader in self._readers:
-            reader.join(timeout=10)
-        self.stderr = "".join(self._errors)
-        return code
-
-
-def _cli(db: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "cli", "--db", str(db), *args]
-
-
-def import_argv(db: Path, jsonl: Path) -> list[str]:
-    """The command line of an article import that prints its acknowledgements."""
-    return _cli(db, "import", str(jsonl), "--collection", COLLECTION, "--events")
 
 
 def editor_argv(db: Path, doc_id: int, annotator: str, seed: int, actions: int) -> list[str]:
@@ -121,18 +43,6 @@ def editor_argv(db: Path, doc_id: int, annotator: str, seed: int, actions: int) 
         str(seed),
         str(actions),
     ]
-
-
-def new_corpus(db: Path) -> int:
-    """A fresh corpus with the shipped schema and one document to annotate; its id."""
-    for path in db.parent.glob(db.name + "*"):
-        path.unlink()
-    store = Store.open(str(db))
-    try:
-        store.set_schema(shipped_schema())
-        return store.add_document(Document(text=TEXT, title="to annotate"), [COLLECTION]).id
-    finally:
-        store.close()
 
 
 def _import_problems(db: Path, events: list[dict[str, Any]]) -> list[str]:
@@ -178,30 +88,56 @@ def _editor_problems(
         con.close()
 
 
-def _run(
-    outcome: Outcome, runs: int, once: Callable[[int], list[str]], say: Callable[[str], None]
-) -> Outcome:
-    started = time.monotonic()
-    for i in range(runs):
-        problems = once(i)
-        outcome.runs += 1
-        if problems:
-            outcome.failures.append(f"run {i + 1}: " + "; ".join(problems[:3]))
-        say(f"{outcome.case}: run {i + 1}/{runs}: {'; '.join(problems[:3]) or 'ok'}")
-    outcome.seconds = time.monotonic() - started
-    return outcome
+def calibrate(db: Path | str, jsonl: Path, prepare: Callable[[], object]) -> Commits:
+    """The commits of an uninterrupted import of ``jsonl`` into a fresh corpus at ``db``."""
+    prepare()
+    child = Child(import_argv(db, jsonl))
+    child.finish()
+    return Commits.measured(child.lines, time.monotonic() - child.started)
+
+
+def kill_import_once(
+    db: Path | str, jsonl: Path, commits: Commits, rng: random.Random, phases: dict[str, int]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Import ``jsonl`` into ``db`` (made fresh before) and SIGKILL it at a moment drawn from
+    ``commits``, counting the phase it came in; the acknowledgements and processes left."""
+    child = Child(import_argv(db, jsonl))
+    wait_for_moment(
+        commits.kill_moment(rng),
+        lambda: len(child.lines),
+        lambda: time.monotonic() - child.started,
+    )
+    ended = child.proc.poll() is not None
+    problems = orphan_problems(child.kill())
+    acked = len(child.lines)
+    if ended:
+        phases["after the end"] += 1
+    elif not acked:
+        phases["before the first commit"] += 1
+    elif acked >= commits.acknowledged[-1]:
+        phases["after the last commit"] += 1
+    else:
+        phases["between commits"] += 1
+    return child.lines, problems
+
+
+def phase_note(phases: dict[str, int]) -> str:
+    """How many kills came in each phase of an import."""
+    return "killed " + ", ".join(f"{n} {phase}" for phase, n in phases.items())
+
+
+def new_phases() -> dict[str, int]:
+    return dict.fromkeys(
+        ("before the first commit", "between commits", "after the last commit", "after the end"),
+        0,
+    )
 
 
 def kill_import(
-    work: Path,
-    jsonl: Path,
-    runs: int,
-    seed: int,
-    say: Callable[[str], None],
-    window: float | None = None,
+    work: Path, jsonl: Path, runs: int, seed: int, say: Callable[[str], None]
 ) -> Outcome:
-    """SIGKILL ``annotator import`` of ``jsonl`` at a random moment of each run: within
-    ``window`` seconds of its start, or else of the time a whole import takes (measured)."""
+    """SIGKILL ``annotator import`` of ``jsonl`` at a random moment of each run, drawn from
+    the commits of an uninterrupted import (:meth:`Commits.kill_moment`)."""
     outcome = Outcome(
         "SIGKILL of `annotator import`",
         "integrity_check, foreign keys, FTS5 integrity-check; every reported article there; "
@@ -209,28 +145,19 @@ def kill_import(
     )
     rng = random.Random(seed)
     db = work / "import.db"
-    if window is None:
-        started = time.monotonic()
-        new_corpus(db)
-        _Child(import_argv(db, jsonl)).finish()
-        window = time.monotonic() - started
-    phases = {"before the first commit": 0, "between commits": 0, "after the end": 0}
+    commits = calibrate(db, jsonl, lambda: new_corpus(db))
+    phases = new_phases()
 
     def once(i: int) -> list[str]:
         new_corpus(db)
-        child = _Child(import_argv(db, jsonl))
-        time.sleep(rng.uniform(0.2, window))
-        ended = child.proc.poll() is not None
-        child.kill()
-        acked = len(child.lines)
-        outcome.acknowledged += acked
-        phase = "after the end" if ended else "between commits"
-        phases[phase if acked else "before the first commit"] += 1
-        return _import_problems(db, child.lines)
+        events, problems = kill_import_once(db, jsonl, commits, rng, phases)
+        outcome.acknowledged += len(events)
+        return problems + _import_problems(db, events)
 
-    _run(outcome, runs, once, say)
-    outcome.note = f"{jsonl.stat().st_size / 1e6:.0f} MB of articles; killed " + ", ".join(
-        f"{n} {phase}" for phase, n in phases.items()
+    repeat(outcome, runs, once, say)
+    outcome.note = (
+        f"{jsonl.stat().st_size / 1e6:.0f} MB of articles, {len(commits.at)} commits; "
+        + phase_note(phases)
     )
     return outcome
 
@@ -246,7 +173,7 @@ def kill_app(work: Path, runs: int, seed: int, say: Callable[[str], None]) -> Ou
 
     def once(i: int) -> list[str]:
         doc_id = new_corpus(db)
-        child = _Child(editor_argv(db, doc_id, "alice", seed + i, 5000))
+        child = Child(editor_argv(db, doc_id, "alice", seed + i, 5000))
         if not child.wait_for("ready", 120):
             child.kill()
             return [f"the app did not start: {child.stderr.strip()[-300:]}"]
@@ -255,7 +182,7 @@ def kill_app(work: Path, runs: int, seed: int, say: Callable[[str], None]) -> Ou
         outcome.acknowledged += sum(1 for line in child.lines if line["kind"] == "ack")
         return _editor_problems(db, doc_id, "alice", child.lines)
 
-    return _run(outcome, runs, once, say)
+    return repeat(outcome, runs, once, say)
 
 
 def crowd(
@@ -272,10 +199,10 @@ def crowd(
     def once(i: int) -> list[str]:
         doc_id = new_corpus(db)
         apps = {
-            name: _Child(editor_argv(db, doc_id, name, seed + 2 * i + n, actions))
+            name: Child(editor_argv(db, doc_id, name, seed + 2 * i + n, actions))
             for n, name in enumerate(("alice", "bob"))
         }
-        importer = _Child(import_argv(db, jsonl))
+        importer = Child(import_argv(db, jsonl))
         problems = []
         for name, child in [*apps.items(), ("import", importer)]:
             code = child.finish()
@@ -292,10 +219,10 @@ def crowd(
             problems += _editor_problems(db, doc_id, name, child.lines)
         return problems + _import_problems(db, importer.lines)
 
-    return _run(outcome, runs, once, say)
+    return repeat(outcome, runs, once, say)
 
 
-def _one_line_error(child: _Child, code: int) -> list[str]:
+def _one_line_error(child: Child, code: int) -> list[str]:
     lines = [line for line in child.stderr.splitlines() if line.strip()]
     if code == 0:
         return ["it succeeded on a full disk"]
@@ -335,9 +262,9 @@ def disk_full(work: Path, jsonl: Path, runs: int, say: Callable[[str], None]) ->
             path.unlink()
         db = folder / "corpus.db"
         new_corpus(db)
-        first = _Child(import_argv(db, head))  # what fits: committed before the disk fills
+        first = Child(import_argv(db, head))  # what fits: committed before the disk fills
         problems = [] if first.finish() == 0 else [f"the first import failed: {first.stderr}"]
-        importer = _Child(import_argv(db, jsonl))
+        importer = Child(import_argv(db, jsonl))
         problems += [f"import: {p}" for p in _one_line_error(importer, importer.finish())]
         events = first.lines + importer.lines
         outcome.acknowledged += len(events)
@@ -349,8 +276,8 @@ def disk_full(work: Path, jsonl: Path, runs: int, say: Callable[[str], None]) ->
                     f.flush()
             except OSError:
                 pass
-        exporter = _Child(
-            _cli(db, "export", "--format", "jsonl", "--out", str(folder / "out.jsonl"))
+        exporter = Child(
+            cli_argv(db, "export", "--format", "jsonl", "--out", str(folder / "out.jsonl"))
         )
         problems += [f"export: {p}" for p in _one_line_error(exporter, exporter.finish())]
         filler.unlink()
@@ -368,6 +295,6 @@ def disk_full(work: Path, jsonl: Path, runs: int, say: Callable[[str], None]) ->
         return problems
 
     try:
-        return _run(outcome, runs, once, say)
+        return repeat(outcome, runs, once, say)
     finally:
         subprocess.run(["umount", str(folder)], check=False)

@@ -38,9 +38,10 @@ def integrity_problems(con: sqlite3.Connection) -> list[str]:
     return problems
 
 
-def incomplete_documents(con: sqlite3.Connection, collection: str) -> list[str]:
+def incomplete_documents(con: sqlite3.Connection, collection: str | None) -> list[str]:
     """Every document that is not wholly there: its text's hash, its MinHash and bands, its
-    place in the full-text index (found by one of its words) and in ``collection``."""
+    place in the full-text index (found by one of its words) and in ``collection`` (unless
+    None)."""
     members = {
         row[0]
         for row in con.execute(
@@ -58,10 +59,9 @@ def incomplete_documents(con: sqlite3.Connection, collection: str) -> list[str]:
             problems.append(f"document {doc_id}: content hash does not match its text")
         if (minhash is None or bands.get(doc_id) != BANDS) and fingerprint(text) is not None:
             problems.append(f"document {doc_id}: MinHash or bands missing ({bands.get(doc_id)})")
-        if doc_id not in members:
+        if collection is not None and doc_id not in members:
             problems.append(f"document {doc_id}: not in collection {collection!r}")
-        head = text[:400].rsplit(None, 1)[0] if len(text) > 400 else text  # whole words
-        word = max(_WORD.findall(head) or ["x"], key=len)
+        word = search_word(text)
         found = con.execute(
             "SELECT count(*) FROM document_fts WHERE document_fts MATCH ? AND rowid = ?",
             (f'"{word}"', doc_id),
@@ -69,6 +69,13 @@ def incomplete_documents(con: sqlite3.Connection, collection: str) -> list[str]:
         if not found:
             problems.append(f"document {doc_id}: not found in the search index by {word!r}")
     return problems
+
+
+def search_word(text: str) -> str:
+    """A word of ``text`` to find it by in the search index: the longest of its beginning."""
+    head = text[:400].rsplit(None, 1)[0] if len(text) > 400 else text  # whole words
+    words: list[str] = _WORD.findall(head)
+    return max(words or ["x"], key=len)
 
 
 def missing_acknowledged(con: sqlite3.Connection, events: Iterable[Mapping[str, Any]]) -> list[str]:
@@ -113,5 +120,5 @@ def span_problems(
     if stored in allowed:
         return []
     lost = {k: v for k, v in acknowledged.items() if stored.get(k) != v}
-    extra = {k: v for k, v in stored.items() if k not in acknowledged}
-    return [f"spans differ from the acknowledged actions: lost/changed {lost}, extra {extra}"]
+    unasked = {k: v for k, v in stored.items() if k not in acknowledged}
+    return [f"spans differ from the acknowledged actions: lost/changed {lost}, extra {unasked}"]

@@ -31,7 +31,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from bench import Context, Result, ratio, register
+from bench import Context, Result, register
+from bench.children import compared
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 7  # fresh children per case; medians are reported
@@ -265,13 +266,13 @@ def bench_startup(ctx: Context) -> Result:
         f"idle +{app['idle'] - app['painted']:.3f}"
     )
     groups = ", ".join(f"{g} {ms:.0f}" for g, ms in c["imports"]["groups_ms"].items())
-    return Result(
-        name="startup.window",
-        figure=round(figure, 3),
+    return compared(
+        "startup.window",
+        figure,
+        baseline,
+        3,
         unit="s",
         target=f"at most {TARGET_S:g} s",
-        baseline=round(baseline, 3),
-        ratio=ratio(figure, baseline),
         met=figure <= TARGET_S,
         notes=(
             f"median of {RUNS} fresh processes each (app {min(app['all_idle']):.2f}-"

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import random
 import statistics
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from bench import Context, Result, ratio, register
+from bench import Context, Result, register
+from bench.children import compared, say
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 20240621
@@ -41,10 +41,6 @@ SUBJECTS = ["Officials", "The ministry", "Witnesses", "A spokesman", "Local sour
 VERBS = ["struck", "shelled", "hit", "targeted", "bombed", "attacked"]
 TIMES = ["on Monday", "late on Tuesday", "overnight", "on 3 March", "early on Friday"]
 EXTRAS = ["😀", "🇸🇾", "Zürich", "café", "قوات النظام", "مدنيين", "İstanbul", "—"]
-
-
-def _say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def _word(rng: random.Random) -> str:
@@ -104,7 +100,7 @@ def _setup(ctx: Context) -> dict[str, Any]:
     names = synthetic_terms(rng, TERMS - len(weapons))
     entries = weapons + [GazetteerEntry(term, label) for term, label in names]
     text = article(rng, [w.term for w in weapons], names)
-    _say(f"{len(entries):,} terms, an article of {len(text):,} characters")
+    say(f"{len(entries):,} terms, an article of {len(text):,} characters")
 
     builds, raw_builds = [], []
     for _ in range(3):
@@ -165,16 +161,15 @@ def suggest_time(ctx: Context) -> Result:
         raw_times.append(time.perf_counter() - started)
     figure = statistics.median(times) * 1000
     baseline = statistics.median(raw_times) * 1000
-    _say("all the conflict schema's sources ...")
+    say("all the conflict schema's sources ...")
     build_all, suggest_all, found_all = _all_sources(text)
-    r = ratio(figure, baseline)
-    return Result(
-        name="suggest_speed.suggest",
-        figure=round(figure, 1),
+    return compared(
+        "suggest_speed.suggest",
+        figure,
+        baseline,
+        1,
         unit="ms (median)",
         target=f"<= {TARGET_MS:g} ms",
-        baseline=round(baseline, 1),
-        ratio=round(r, 2) if r else None,
         met=figure <= TARGET_MS,
         notes=(
             f"{state['entries']:,} terms, {len(text):,} characters, {found:,} suggestions "
@@ -192,14 +187,13 @@ def build_time(ctx: Context) -> Result:
     """Seconds to build the 100,000-term gazetteer."""
     state = _setup(ctx)
     figure, baseline = state["build"], state["raw_build"]
-    r = ratio(figure, baseline)
-    return Result(
-        name="suggest_speed.build",
-        figure=round(figure, 2),
+    return compared(
+        "suggest_speed.build",
+        figure,
+        baseline,
+        2,
         unit="s",
         target="built once per process; no target",
-        baseline=round(baseline, 2),
-        ratio=round(r, 2) if r else None,
         met=True,
         notes=(
             f"{state['entries']:,} terms; best of 3; baseline = a bare pyahocorasick automaton "

@@ -33,7 +33,8 @@ import tempfile
 from collections import Counter
 from typing import Any
 
-from bench import Context, Result, pg_cluster, ratio, register
+from bench import Context, Result, pg_cluster, register
+from bench.children import cached, compared
 from bench.team_edits import EDITS, SEED, WORKERS, Docs, run_team, verify
 
 DOCUMENTS = 200  # in the corpus
@@ -138,10 +139,7 @@ def _say(message: str) -> None:
 
 
 def _measured(ctx: Context) -> dict[str, Any]:
-    if "team_load" not in ctx.cache:
-        ctx.cache["team_load"] = measure()
-    measured: dict[str, Any] = ctx.cache["team_load"]
-    return measured
+    return cached(ctx, "team_load", measure)
 
 
 def _setting(m: dict[str, Any]) -> str:
@@ -167,13 +165,13 @@ def _latency(ctx: Context, key: str, target_ms: float, notes: str) -> Result:
     """The row of one latency figure (``key``: median or p95) against its target."""
     m = _measured(ctx)
     figure, baseline = m["project"][key], m["baseline"][key]
-    return Result(
-        name=f"team_load.{key}",
-        figure=round(figure, 2),
+    return compared(
+        f"team_load.{key}",
+        figure,
+        baseline,
+        2,
         unit=f"ms ({key})",
         target=f"{key} <= {target_ms:g} ms",
-        baseline=round(baseline, 2),
-        ratio=ratio(figure, baseline),
         met=figure <= target_ms,
         notes=f"by kind: {_kinds(m, key)}; {notes}",
     )

@@ -10,19 +10,19 @@ the text and the first paint (``grab()``), and the memory is VmRSS after minus b
 from __future__ import annotations
 
 import json
+import math
 import os
 import random
 import re
 import statistics
-import subprocess
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 from bench import Context, Result, ratio, register
+from bench.children import cached, compared, run_child
+from bench.process_memory import rss_mb
 
-ROOT = Path(__file__).resolve().parent.parent
 SEED = 20240611
 ARTICLE_CHARS = 1_000_000
 SPAN_COUNT = 20_000
@@ -124,14 +124,6 @@ def generate_spans(text: str, count: int = SPAN_COUNT, seed: int = SEED) -> list
     return spans
 
 
-def _rss_mb() -> float:
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def measure(case: str) -> dict[str, Any]:
     """Run one case in this process and return its figures (ms, MB)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -150,7 +142,7 @@ def measure(case: str) -> dict[str, Any]:
     view.resize(*VIEW_SIZE)
     view.show()
     app.processEvents()
-    rss = _rss_mb()
+    rss = rss_mb()
     started = time.perf_counter()
     if isinstance(view, AnnotatedTextView):
         view.set_document(text, spans, COLORS)
@@ -159,7 +151,7 @@ def measure(case: str) -> dict[str, Any]:
     view.grab()
     figures: dict[str, Any] = {"open_ms": (time.perf_counter() - started) * 1000}
     app.processEvents()
-    figures["rss_mb"] = _rss_mb() - rss
+    figures["rss_mb"] = rss_mb() - rss
     if isinstance(view, AnnotatedTextView) and spans:
         figures.update(_edit_times(app, view, text))
     return figures
@@ -184,46 +176,57 @@ def _edit_times(app: Any, view: Any, text: str) -> dict[str, float]:
 
 
 def _run_cases(ctx: Context) -> dict[str, dict[str, float]]:
+    return cached(ctx, "text_view", _measure_cases)
+
+
+def _measure_cases() -> dict[str, dict[str, float]]:
     """Each case RUNS times in fresh children, alternating; medians of every figure."""
-    if "text_view" in ctx.cache:
-        return ctx.cache["text_view"]
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     runs: dict[str, list[dict[str, float]]] = {"plain": [], "view": [], "spans": []}
     for _ in range(RUNS):
         for case in runs:
-            out = subprocess.run(
-                [sys.executable, "-m", "bench.text_view", "measure", case],
-                cwd=ROOT,
-                env=env,
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
-            runs[case].append(json.loads(out.strip().splitlines()[-1]))
-    medians = {
+            runs[case].append(run_child("bench.text_view", "measure", case, env=env))
+    return {
         case: {key: statistics.median(r[key] for r in results) for key in results[0]}
         for case, results in runs.items()
     }
-    ctx.cache["text_view"] = medians
-    return medians
+
+
+def _with_spans(
+    ctx: Context,
+    name: str,
+    key: str,
+    unit: str,
+    most_ratio: float,
+    notes: str,
+    most: float = math.inf,
+) -> Result:
+    """The result ``name``: the figure ``key`` of the view with 20,000 spans beside the view
+    without, met when at most ``most`` and ``most_ratio`` times the view's. ``notes`` may name
+    the bare QTextEdit's figure (``{plain}``) and the spans' ratio to it (``{times}``)."""
+    cases = _run_cases(ctx)
+    plain, view, spans = (cases[c][key] for c in ("plain", "view", "spans"))
+    r = ratio(spans, view)
+    most_text = f"at most {most:g} {unit} and " if most < math.inf else "at most "
+    return compared(
+        name,
+        spans,
+        view,
+        1,
+        unit=unit,
+        target=f"{most_text}{most_ratio:g}x the view without spans",
+        met=spans <= most and r is not None and r <= most_ratio,
+        notes=notes.format(plain=plain, times=spans / plain),
+    )
 
 
 @register("text_view.open")
 def bench_open(ctx: Context) -> Result:
     """Open a 1 MB article with 20,000 spans in the reader's view, first paint included."""
-    cases = _run_cases(ctx)
-    plain, view, spans = (cases[c]["open_ms"] for c in ("plain", "view", "spans"))
-    r = ratio(spans, view)
-    return Result(
-        name="text_view.open",
-        figure=round(spans, 1),
-        unit="ms",
-        target=f"at most {OPEN_TARGET_MS:g} ms and {OPEN_TARGET_RATIO:g}x the view without spans",
-        baseline=round(view, 1),
-        ratio=r,
-        met=spans <= OPEN_TARGET_MS and r is not None and r <= OPEN_TARGET_RATIO,
-        notes=f"bare QTextEdit.setPlainText {plain:.1f} ms ({spans / plain:.2f}x); "
-        f"median of {RUNS} children each",
+    notes = "bare QTextEdit.setPlainText {plain:.1f} ms ({times:.2f}x); "
+    notes += f"median of {RUNS} children each"
+    return _with_spans(
+        ctx, "text_view.open", "open_ms", "ms", OPEN_TARGET_RATIO, notes, OPEN_TARGET_MS
     )
 
 
@@ -248,20 +251,8 @@ def bench_edit(ctx: Context) -> Result:
 @register("text_view.memory")
 def bench_memory(ctx: Context) -> Result:
     """Resident memory the view adds for a 1 MB article with 20,000 spans."""
-    cases = _run_cases(ctx)
-    plain, view, spans = (cases[c]["rss_mb"] for c in ("plain", "view", "spans"))
-    r = ratio(spans, view)
-    return Result(
-        name="text_view.memory",
-        figure=round(spans, 1),
-        unit="MB",
-        target=f"at most {MEMORY_TARGET_RATIO:g}x the view without spans",
-        baseline=round(view, 1),
-        ratio=r,
-        met=r is not None and r <= MEMORY_TARGET_RATIO,
-        notes=f"VmRSS after opening minus before; bare QTextEdit {plain:.1f} MB "
-        f"({spans / plain:.2f}x)",
-    )
+    notes = "VmRSS after opening minus before; bare QTextEdit {plain:.1f} MB ({times:.2f}x)"
+    return _with_spans(ctx, "text_view.memory", "rss_mb", "MB", MEMORY_TARGET_RATIO, notes)
 
 
 if __name__ == "__main__":

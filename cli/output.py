@@ -9,7 +9,8 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from corpus.store import DocumentSummary, Store
+from corpus.document_listing import DocumentSummary
+from corpus.store import Store
 
 
 def emit_json(data: Any) -> None:

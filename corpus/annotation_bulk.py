@@ -28,12 +28,14 @@ from peewee import chunked
 
 from annotator import document as dom
 from annotator.errors import AnnotatorError
-from annotator.schema import EventSpec, Schema
+from annotator.schema import Schema
 from corpus.annotations import FROZEN_STATUSES, EventRow, RelationRow, RoleRow, domain_span
 from corpus.document_writer import reserve_ids
 from corpus.filters import DocumentFilter
 from corpus.links import Links
 from corpus.models import Document, Relation, Span, utcnow
+from corpus.set_links import SetLinks
+from corpus.span_plan import OnRefusal, SpanChecks, SpanKey, plan_spans
 
 READ_CHUNK = 200
 """Documents read at a time by :meth:`AnnotationBulkMixin.documents_with_sets`."""
@@ -50,15 +52,6 @@ _DOCUMENT_FIELDS = (
 )
 
 
-class Refusal(NamedTuple):
-    """Something of a set that was not stored: its kind ("span", "relation" or "event"), its
-    position in the sequence given, and why (the message ``add_span`` and the others give)."""
-
-    kind: str
-    position: int
-    reason: str
-
-
 class MergedSpans(NamedTuple):
     """What :meth:`AnnotationBulkMixin.merge_spans` did: the id of each span given (None where
     it was refused) and how many of them were new."""
@@ -67,13 +60,7 @@ class MergedSpans(NamedTuple):
     added: int
 
 
-OnRefusal = Callable[[Refusal], None]
-"""Told about each refused span, relation or event (which is then left out)."""
-
-_SpanKey = tuple[int, int, str]
-
-
-class _SetState:
+class SetState:
     """A document's length and an annotator's set on it, as read once: the annotator's id and
     the set's (None until they exist), and the set's status."""
 
@@ -101,12 +88,6 @@ class _SetState:
             f"document {self.doc_id} is {self.status} for {self.annotator}: set its status back "
             "to in progress to change its annotations"
         )
-
-
-def _refuse(refusal: Refusal, refused: OnRefusal | None) -> None:
-    if refused is None:
-        raise AnnotatorError(refusal.reason)
-    refused(refusal)
 
 
 class StoredSet(NamedTuple):
@@ -201,7 +182,7 @@ class AnnotationBulkMixin:
             self._bulk_checks = checks
         return checks
 
-    def _set_state(self, doc_id: int, annotator: str) -> _SetState:
+    def _set_state(self, doc_id: int, annotator: str) -> SetState:
         """The document's length and the annotator's set on it as it stands, in one query."""
         name = annotator.strip()
         p = self.db.param
@@ -215,7 +196,7 @@ class AnnotationBulkMixin:
         if row is None:
             raise AnnotatorError(f"no document with id {doc_id}")
         length, annotator_id, set_id, status = row
-        return _SetState(
+        return SetState(
             doc_id,
             name,
             int(length),
@@ -224,7 +205,7 @@ class AnnotationBulkMixin:
             dom.Status.NEW if status is None else str(status),
         )
 
-    def _stored_spans(self, set_id: int) -> dict[_SpanKey, tuple[int | None, dom.Span]]:
+    def _stored_spans(self, set_id: int) -> dict[SpanKey, tuple[int | None, dom.Span]]:
         """The set's spans by offsets and label, with their ids."""
         cursor = self.db.execute_sql(
             'SELECT "id", "start", "end", "label", "attributes", "note", "fragments" '
@@ -232,13 +213,13 @@ class AnnotationBulkMixin:
             (set_id,),
         )
         attributes, fragments = Span.attributes.python_value, Span.fragments.python_value
-        found: dict[_SpanKey, tuple[int | None, dom.Span]] = {}
+        found: dict[SpanKey, tuple[int | None, dom.Span]] = {}
         for span_id, start, end, label, attrs, note, pieces in cursor.fetchall():
             span = domain_span(start, end, label, attributes(attrs), note, fragments(pieces))
             found[(start, end, label)] = (int(span_id), span)
         return found
 
-    def _insert_spans(self, state: _SetState, spans: list[dom.Span]) -> list[int]:
+    def _insert_spans(self, state: SetState, spans: list[dom.Span]) -> list[int]:
         """Insert ``spans`` (none of them stored yet, no two with the same offsets and label)
         into the set, creating it if need be, and mark it in progress; their new ids."""
         p = self.db.param
@@ -479,7 +460,7 @@ class AnnotationBulkMixin:
             return
         with self.db.atomic():
             state = self._set_state(doc_id, annotator)
-            links = _SetLinks(self, state)
+            links = SetLinks(self, state)
             for index, relation in enumerate(relations):
                 links.relation(index, relation, refused)
             for index, event in enumerate(events):
@@ -494,240 +475,6 @@ class AnnotationBulkMixin:
         if row is None:
             raise AnnotatorError(f"no span with id {span_id}")
         return int(row[0]), str(row[1])
-
-
-class _SetLinks:
-    """One set's relations and events while links are merged into it: its spans' labels, the
-    links it holds (to skip identical ones), and the schema."""
-
-    def __init__(self, store: AnnotationBulkMixin, state: _SetState) -> None:
-        self.store = store
-        self.state = state
-        self.db = store.db
-        self.schema = store._checks().schema
-        self.labels: dict[int, str] = {}
-        self.relations: set[tuple[str, int, int]] = set()
-        self.events: set[tuple[str, int, tuple[tuple[str, int], ...]]] = set()
-        if state.id is None:
-            return
-        p = self.db.param
-        self.labels = {
-            int(i): str(label)
-            for i, label in self.db.execute_sql(
-                f'SELECT "id", "label" FROM "span" WHERE "annotation_set_id" = {p}', (state.id,)
-            ).fetchall()
-        }
-        self.relations = {
-            (str(t), int(h), int(tl))
-            for t, h, tl in self.db.execute_sql(
-                f'SELECT "type", "head_id", "tail_id" FROM "relation" WHERE "annotation_set_id" = {p}',
-                (state.id,),
-            ).fetchall()
-        }
-        roles: dict[int, list[tuple[str, int]]] = {}
-        for event_id, role, span_id in self.db.execute_sql(
-            'SELECT r."event_id", r."role", r."span_id" FROM "event_role" r '
-            f'JOIN "event" e ON e."id" = r."event_id" WHERE e."annotation_set_id" = {p}',
-            (state.id,),
-        ).fetchall():
-            roles.setdefault(int(event_id), []).append((str(role), int(span_id)))
-        self.events = {
-            (str(t), int(trigger), tuple(sorted(roles.get(int(i), ()))))
-            for i, t, trigger in self.db.execute_sql(
-                f'SELECT "id", "type", "trigger_id" FROM "event" WHERE "annotation_set_id" = {p}',
-                (state.id,),
-            ).fetchall()
-        }
-
-    def _home(self, span_id: int) -> tuple[int | None, str]:
-        """The set and label of a span: this set's, or another's (read)."""
-        label = self.labels.get(span_id)
-        if label is not None:
-            return self.state.id, label
-        return self.store._span_home(span_id)
-
-    def relation(self, index: int, relation: dom.Relation, refused: OnRefusal | None) -> None:
-        key = (relation.type, relation.head, relation.tail)
-        if key in self.relations:
-            return
-        try:
-            reason = self._relation_problem(relation)
-        except AnnotatorError as exc:
-            reason = str(exc)
-        if reason is not None:
-            _refuse(Refusal("relation", index, reason), refused)
-            return
-        p = self.db.param
-        self.db.execute_sql(
-            'INSERT INTO "relation" ("annotation_set_id", "type", "head_id", "tail_id", '
-            f'"attributes", "created_at") VALUES ({p}, {p}, {p}, {p}, {self._json_param}, {p})',
-            (self.state.id, *key, self.store._json({}), self._stamp()),
-        )
-        self.relations.add(key)
-
-    def _relation_problem(self, relation: dom.Relation) -> str | None:
-        head_set, head_label = self._home(relation.head)
-        tail_set, tail_label = self._home(relation.tail)
-        if head_set != tail_set or head_set != self.state.id:
-            return "a relation links spans of one annotator on one document"
-        if relation.head == relation.tail:
-            return "a relation links two different spans"
-        spec = self.schema.relation(relation.type)
-        if spec is None:
-            return f"relation type '{relation.type}' is not in the schema"
-        if not spec.allows(head_label, tail_label):
-            return f"relation '{relation.type}' cannot link {head_label} to {tail_label}"
-        return self.state.frozen()
-
-    def event(self, index: int, event: dom.Event, refused: OnRefusal | None, partial: bool) -> None:
-        signature = (event.type, event.trigger, tuple(sorted(event.roles)))
-        if signature in self.events:
-            return
-        try:
-            reason = self._event_problem(event, partial)
-        except AnnotatorError as exc:
-            reason = str(exc)
-        if reason is not None:
-            _refuse(Refusal("event", index, reason), refused)
-            return
-        p = self.db.param
-        event_id = self.store._insert_returning_id(
-            'INSERT INTO "event" ("annotation_set_id", "type", "trigger_id", "attributes", '
-            f'"created_at") VALUES ({p}, {p}, {p}, {self._json_param}, {p})',
-            (self.state.id, event.type, event.trigger, self.store._json({}), self._stamp()),
-        )
-        if event.roles:
-            self.db.cursor().executemany(
-                f'INSERT INTO "event_role" ("event_id", "role", "span_id") VALUES ({p}, {p}, {p})',
-                [(event_id, role, span_id) for role, span_id in event.roles],
-            )
-        self.events.add(signature)
-
-    def _event_problem(self, event: dom.Event, partial: bool) -> str | None:
-        trigger_set, trigger_label = self._home(event.trigger)
-        if trigger_set != self.state.id:
-            return "an event's trigger is a span of the same annotator and document"
-        spec = self.schema.event(event.type)
-        if spec is None:
-            return f"event type '{event.type}' is not in the schema"
-        if trigger_label != spec.trigger:
-            return (
-                f"the trigger of a '{event.type}' event must be a {spec.trigger} span, "
-                f"not {trigger_label}"
-            )
-        for role, span_id in event.roles:
-            problem = self._role_problem(spec, trigger_set, role, span_id)
-            if problem is not None:
-                return problem
-        for role_spec in spec.roles:
-            n = sum(1 for role, _ in event.roles if role == role_spec.name)
-            too_few = n < role_spec.minimum and not partial
-            if too_few or (role_spec.maximum is not None and n > role_spec.maximum):
-                return (
-                    f"event '{event.type}' has {n} '{role_spec.name}' roles, outside its "
-                    "cardinality"
-                )
-        return self.state.frozen()
-
-    def _role_problem(
-        self, spec: EventSpec, set_id: int | None, role: str, span_id: int
-    ) -> str | None:
-        role_spec = next((r for r in spec.roles if r.name == role), None)
-        if role_spec is None:
-            return f"event '{spec.name}' has no role '{role}'"
-        filler_set, label = self._home(span_id)
-        if filler_set != set_id:
-            return "an event's roles are filled by spans of the same annotator and document"
-        if not role_spec.allows(label):
-            return (
-                f"role '{role}' of '{spec.name}' takes {', '.join(role_spec.labels)}, not {label}"
-            )
-        return None
-
-    @property
-    def _json_param(self) -> str:
-        return self.db.param if self.store._postgres else "json(?)"
-
-    def _stamp(self) -> Any:
-        now = utcnow()
-        return now if self.store._postgres else now.isoformat(" ")
-
-
-class SpanPlan(NamedTuple):
-    """Which of the spans given to a set are stored already and which are new."""
-
-    ids: list[int | None]
-    """The stored id of each span there already (None for the others)."""
-    new: dict[_SpanKey, list[int]]
-    """For each new span, by offsets and label, the indexes of it and its identical copies."""
-    spans: list[dom.Span]
-    """The new spans, one per key of ``new``, in its order."""
-
-
-def plan_spans(
-    spans: Sequence[dom.Span],
-    taken: dict[_SpanKey, tuple[int | None, dom.Span]],
-    length: int,
-    checks: SpanChecks,
-    blocked: str | None,
-    refused: OnRefusal | None,
-) -> SpanPlan:
-    """Sort ``spans`` for a set holding ``taken`` (its spans by offsets and label, with their
-    ids) on a text of ``length``: a span identical to one there is not added again, and one
-    that ``add_span`` would refuse (``blocked`` says why the set takes none) is passed to
-    ``refused`` and left out, or raises without ``refused``. ``taken`` gets the new spans."""
-    ids: list[int | None] = [None] * len(spans)
-    new: dict[_SpanKey, list[int]] = {}
-    stored_as, problem = taken.get, checks.problem
-    for index, span in enumerate(spans):
-        key = (span.start, span.end, span.label)
-        stored = stored_as(key)
-        if stored is not None and stored[1] == span:  # there already: not again
-            if stored[0] is None:
-                new[key].append(index)
-            else:
-                ids[index] = stored[0]
-            continue
-        # add_span's checks, in its order
-        if span.end > length:
-            reason: str | None = (
-                f"span {span.start}..{span.end} runs past the end of the text ({length})"
-            )
-        else:
-            reason = problem(span) or blocked
-        if reason is None and stored is not None:
-            reason = f"the same {span.label} span ({span.start}..{span.end}) is there already"
-        if reason is not None:
-            _refuse(Refusal("span", index, reason), refused)
-            continue
-        taken[key] = (None, span)
-        new[key] = [index]
-    return SpanPlan(ids, new, [taken[key][1] for key in new])
-
-
-class SpanChecks:
-    """A schema's verdicts on spans' labels and attributes, kept by label and attributes (an
-    import meets the same few again and again)."""
-
-    def __init__(self, version: int, schema: Schema) -> None:
-        self.version = version
-        self.schema = schema
-        self._verdicts: dict[tuple[str, tuple[tuple[str, Any], ...]], str | None] = {}
-
-    def problem(self, span: dom.Span) -> str | None:
-        """Why ``add_span`` would refuse ``span`` for its label or attributes, or None."""
-        key = (span.label, tuple(sorted(span.attributes.items())) if span.attributes else ())
-        try:
-            return self._verdicts[key]
-        except KeyError:
-            pass
-        except TypeError:  # an attribute value that cannot be a key: not kept
-            return "; ".join(self.schema.check_attributes(span.label, span.attributes)) or None
-        if len(self._verdicts) > 10_000:
-            self._verdicts.clear()
-        verdict = "; ".join(self.schema.check_attributes(span.label, span.attributes)) or None
-        self._verdicts[key] = verdict
-        return verdict
 
 
 def _json_reader(db: pw.Database) -> Callable[[Any], Any]:

@@ -82,6 +82,19 @@ class RoleRow(NamedTuple):
     span: int
 
 
+# The columns each row above is read from, in its fields' order.
+RELATION_FIELDS = (
+    Relation.id,
+    Relation.type,
+    Relation.head,
+    Relation.tail,
+    Relation.attributes,
+    Relation.created_at,
+)
+EVENT_FIELDS = (Event.id, Event.type, Event.trigger, Event.attributes, Event.created_at)
+ROLE_FIELDS = (EventRole.id, EventRole.event, EventRole.role, EventRole.span)
+
+
 @dataclass(frozen=True)
 class SpanState:
     """A stored span and all that deleting it removes with it, as plain values, ids included.

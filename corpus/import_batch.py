@@ -28,9 +28,9 @@ from typing import TYPE_CHECKING, Any
 
 from annotator import document as dom
 from corpus import dedup
-from corpus.annotation_bulk import OnRefusal, SpanChecks, plan_spans
 from corpus.document_writer import NEAR_CANDIDATES, DocumentWriter, check_storable, reserve_ids
 from corpus.models import utcnow
+from corpus.span_plan import OnRefusal, SpanChecks, plan_spans
 
 if TYPE_CHECKING:
     from corpus.store import Store

@@ -19,6 +19,9 @@ from annotator import document as dom
 from annotator.errors import AnnotatorError
 from annotator.schema import EventSpec, Schema
 from corpus.annotations import (
+    EVENT_FIELDS,
+    RELATION_FIELDS,
+    ROLE_FIELDS,
     EventRow,
     RelationRow,
     RoleRow,
@@ -131,19 +134,7 @@ class LinksMixin:
             Relation.insert(annotation_set=head_set, **relation_columns(row)).execute()
 
     def _relation_row(self, relation_id: int) -> RelationRow:
-        row = (
-            Relation.select(
-                Relation.id,
-                Relation.type,
-                Relation.head,
-                Relation.tail,
-                Relation.attributes,
-                Relation.created_at,
-            )
-            .where(Relation.id == relation_id)
-            .tuples()
-            .first()
-        )
+        row = Relation.select(*RELATION_FIELDS).where(Relation.id == relation_id).tuples().first()
         if row is None:
             raise AnnotatorError(f"no relation with id {relation_id}")
         return RelationRow(*row)
@@ -240,12 +231,7 @@ class LinksMixin:
     def delete_event_role(self, role_id: int) -> RoleRow:
         """Remove one role from its event; returns it as it was, to restore it later."""
         with self.db.atomic():
-            row = (
-                EventRole.select(EventRole.id, EventRole.event, EventRole.role, EventRole.span)
-                .where(EventRole.id == role_id)
-                .tuples()
-                .first()
-            )
+            row = EventRole.select(*ROLE_FIELDS).where(EventRole.id == role_id).tuples().first()
             if row is None:
                 raise AnnotatorError(f"no event role with id {role_id}")
             role = RoleRow(*row)
@@ -272,9 +258,7 @@ class LinksMixin:
             self._check_writable(self._set_of_span(event.trigger)[0])
             roles = tuple(
                 RoleRow(*r)
-                for r in EventRole.select(
-                    EventRole.id, EventRole.event, EventRole.role, EventRole.span
-                )
+                for r in EventRole.select(*ROLE_FIELDS)
                 .where(EventRole.event == event_id)
                 .order_by(EventRole.id)
                 .tuples()
@@ -294,12 +278,7 @@ class LinksMixin:
                 ).execute()
 
     def _event_row(self, event_id: int) -> EventRow:
-        row = (
-            Event.select(Event.id, Event.type, Event.trigger, Event.attributes, Event.created_at)
-            .where(Event.id == event_id)
-            .tuples()
-            .first()
-        )
+        row = Event.select(*EVENT_FIELDS).where(Event.id == event_id).tuples().first()
         if row is None:
             raise AnnotatorError(f"no event with id {event_id}")
         return EventRow(*row)
@@ -309,14 +288,7 @@ class LinksMixin:
     def links(self, doc_id: int, annotator: str) -> Links:
         """The annotator's relations, events and roles on the document, in id order."""
         relations = in_document(
-            Relation.select(
-                Relation.id,
-                Relation.type,
-                Relation.head,
-                Relation.tail,
-                Relation.attributes,
-                Relation.created_at,
-            ).order_by(Relation.id),
+            Relation.select(*RELATION_FIELDS).order_by(Relation.id),
             doc_id,
             annotator,
         )
@@ -330,7 +302,7 @@ class LinksMixin:
         event_rows = tuple(EventRow(*r) for r in events.tuples())
         event_ids = in_document(Event.select(Event.id), doc_id, annotator)
         roles = (
-            EventRole.select(EventRole.id, EventRole.event, EventRole.role, EventRole.span)
+            EventRole.select(*ROLE_FIELDS)
             .where(EventRole.event.in_(event_ids))
             .order_by(EventRole.id)
         )

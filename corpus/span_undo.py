@@ -16,6 +16,9 @@ from peewee import chunked
 
 from annotator.errors import AnnotatorError
 from corpus.annotations import (
+    EVENT_FIELDS,
+    RELATION_FIELDS,
+    ROLE_FIELDS,
     EventRow,
     RelationRow,
     RoleRow,
@@ -28,17 +31,6 @@ from corpus.annotations import (
 from corpus.models import AnnotationSet, Annotator, Event, EventRole, Relation, Span
 
 CHUNK = 300  # ids per IN list (SQLite allows 32,766 parameters; PostgreSQL more)
-
-_RELATION_FIELDS = (
-    Relation.id,
-    Relation.type,
-    Relation.head,
-    Relation.tail,
-    Relation.attributes,
-    Relation.created_at,
-)
-_EVENT_FIELDS = (Event.id, Event.type, Event.trigger, Event.attributes, Event.created_at)
-_ROLE_FIELDS = (EventRole.id, EventRole.event, EventRole.role, EventRole.span)
 
 
 def _rows(ids: Sequence[int], query: Callable[[list[int]], pw.ModelSelect]) -> list[Any]:
@@ -82,7 +74,7 @@ class SpanUndoMixin:
                 for r in _unique(
                     _rows(
                         span_ids,
-                        lambda c: Relation.select(*_RELATION_FIELDS).where(
+                        lambda c: Relation.select(*RELATION_FIELDS).where(
                             Relation.head.in_(c) | Relation.tail.in_(c)
                         ),
                     )
@@ -93,16 +85,16 @@ class SpanUndoMixin:
                 for r in _unique(
                     _rows(
                         span_ids,
-                        lambda c: Event.select(*_EVENT_FIELDS).where(Event.trigger.in_(c)),
+                        lambda c: Event.select(*EVENT_FIELDS).where(Event.trigger.in_(c)),
                     )
                 )
             ]
             filled = _rows(
-                span_ids, lambda c: EventRole.select(*_ROLE_FIELDS).where(EventRole.span.in_(c))
+                span_ids, lambda c: EventRole.select(*ROLE_FIELDS).where(EventRole.span.in_(c))
             )
             owned = _rows(
                 [e.id for e in events],
-                lambda c: EventRole.select(*_ROLE_FIELDS).where(EventRole.event.in_(c)),
+                lambda c: EventRole.select(*ROLE_FIELDS).where(EventRole.event.in_(c)),
             )
             roles = [RoleRow(*r) for r in _unique(filled + owned)]
 

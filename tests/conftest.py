@@ -6,6 +6,8 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
@@ -21,6 +23,24 @@ from corpus.store import Store
 from tests import pg_server as pg
 
 T = TypeVar("T")
+
+_USER_FOLDERS = ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME")
+_HOME = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the suite out of the user's own folders: its settings (QSettings), default corpus,
+    backups and logs go to a folder of its own, set before Qt or platformdirs read them."""
+    home = tempfile.mkdtemp(prefix="annotator-tests-")
+    config.stash[_HOME] = home
+    for name in _USER_FOLDERS:
+        os.environ[name] = os.path.join(home, name.lower())
+    os.environ.pop("ANNOTATOR_DB", None)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(config.stash.get(_HOME, ""), ignore_errors=True)
+
 
 ENGINES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 

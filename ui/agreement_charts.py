@@ -34,6 +34,7 @@ from ui.agreement_panels import Panel
 PNG_DPI = 200  # twice the screen's: sharp when printed or put on a slide
 MAX_WRITTEN_CELLS = 16  # rows or columns past which the cells are too small for their values
 COLORMAP = "viridis"  # sequential, of even lightness steps, and neither end near either palette
+BELOW_ZERO = "#d62728"  # kappas below 0 (worse than chance): a red that viridis never reaches
 
 
 @dataclass(frozen=True)
@@ -116,8 +117,9 @@ def draw_heat_map(
 ) -> None:
     """``grid`` as coloured cells, each with its value written in it; undefined cells faint.
 
-    Coloured by value (0 to 1, kappas below 0 as 0), or when ``row_shares`` by each value's
-    share of its row (counts: the share shows the pattern, the text the count).
+    Coloured by value (0 to 1; kappas below 0, agreement worse than chance, in
+    :data:`BELOW_ZERO`), or when ``row_shares`` by each value's share of its row (counts: the
+    share shows the pattern, the text the count).
     """
     values = np.array(
         [[np.nan if v is None else float(v) for v in row] for row in grid.values], dtype=float
@@ -127,8 +129,8 @@ def draw_heat_map(
         shading = np.divide(values, totals, out=np.full_like(values, np.nan), where=totals > 0)
     else:
         shading = values
-    cmap = colormaps[COLORMAP].with_extremes(bad=theme.faint)
-    norm = Normalize(0.0, 1.0, clip=True)
+    cmap = colormaps[COLORMAP].with_extremes(bad=theme.faint, under=BELOW_ZERO)
+    norm = Normalize(0.0, 1.0)
     axes = figure.add_subplot()
     image = axes.imshow(np.ma.masked_invalid(shading), cmap=cmap, norm=norm, aspect="auto")
     long_names = any(len(c) > 6 for c in grid.columns) or len(grid.columns) > 6
@@ -157,7 +159,10 @@ def draw_heat_map(
         text = _count_text(value, cells > 8) if row_shares else f"{value:.2f}"
         ink = theme.text if np.isnan(shading[i, j]) else _ink(cmap(norm(shading[i, j])))
         axes.text(float(j), float(i), text, ha="center", va="center", color=ink, fontsize=size)
-    bar = figure.colorbar(image, ax=axes, fraction=0.05, pad=0.02)
+    below = bool(np.nanmin(shading, initial=0.0) < 0.0)
+    bar = figure.colorbar(
+        image, ax=axes, fraction=0.05, pad=0.02, extend="min" if below else "neither"
+    )
     bar.set_label(colorbar)
     bar.outline.set_visible(False)
     bar.ax.tick_params(length=0)

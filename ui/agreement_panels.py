@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from annotator.formats.csv_spans import neutralised
 from ui.agreement_figures import Figure, Table, figure_text
-from ui.import_worker import one_line_error
+from ui.corpus_worker import one_line_error
 
 
 class SavePrompts:

@@ -4,17 +4,15 @@ one-line error, through a signal; a cancel stops it at the next document."""
 
 from __future__ import annotations
 
-import contextlib
-import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QRunnable, Signal
+from PySide6.QtCore import QObject, Signal
 
 from annotator.agreement import AgreementDocument, AgreementReport, compute_agreement
 from corpus.agreement_data import agreement_documents
 from corpus.store import Store
-from ui.import_worker import one_line_error
+from ui.corpus_worker import CorpusWorker
 
 
 @dataclass(frozen=True)
@@ -47,42 +45,35 @@ class AgreementSignals(QObject):
     """An :class:`AgreementOutcome`, emitted once, last."""
 
 
-class AgreementWorker(QRunnable):
+class AgreementWorker(CorpusWorker):
     """Computes the agreement ``request`` asks for on a pool thread with a store of its own;
     :meth:`cancel` stops it at the next document."""
 
     def __init__(self, store: Store, request: AgreementRequest) -> None:
-        super().__init__()
-        self.setAutoDelete(False)
+        super().__init__(store)
         self.signals = AgreementSignals()
         self.request = request
-        self._db, self._url = store.db, store.url
-        self._cancel = threading.Event()
-
-    def cancel(self) -> None:
-        """Ask the computation to stop; safe from any thread."""
-        self._cancel.set()
 
     def _documents(self, documents: Iterable[AgreementDocument]) -> Iterator[AgreementDocument]:
         for document in documents:
-            if self._cancel.is_set():
+            if self.is_cancelled():
                 raise _Cancelled
             yield document
 
+    def _compute(self, store: Store) -> AgreementReport | None:
+        """The report, or None when a cancel stopped the computation."""
+        annotators = self.request.annotators
+        documents = agreement_documents(store, self.request.collection, annotators)
+        try:
+            return compute_agreement(self._documents(documents), annotators)
+        except _Cancelled:
+            return None
+
     def run(self) -> None:
         """Compute, then emit ``sig_finished``; never raises."""
-        store = Store(self._db, self._url)
-        outcome = AgreementOutcome(self.request, None, cancelled=True)
-        try:
-            annotators = self.request.annotators
-            documents = agreement_documents(store, self.request.collection, annotators)
-            report = compute_agreement(self._documents(documents), annotators)
-            outcome = AgreementOutcome(self.request, report)
-        except _Cancelled:
-            pass
-        except Exception as exc:  # shown as one line in the dashboard
-            outcome = AgreementOutcome(self.request, None, one_line_error(exc))
-        finally:
-            with contextlib.suppress(Exception):
-                store.close()
+        report, error = self._work_on_own_store(self._compute)
+        if error is not None:  # shown as one line in the dashboard
+            outcome = AgreementOutcome(self.request, None, error)
+        else:
+            outcome = AgreementOutcome(self.request, report, cancelled=report is None)
         self.signals.sig_finished.emit(outcome)

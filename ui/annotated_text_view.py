@@ -3,7 +3,8 @@
 The spans never enter the QTextDocument: an interval index holds them (in document positions)
 and ``paintEvent`` paints the ones in the visible blocks after the text, as tinted boxes with a
 stacked underline each and the label as a small caption above the span's first line. The room
-for captions is a minimum line height given to every block when the document is built.
+for captions is a minimum line height given to every block when the document is built
+(:mod:`ui.captioned_text_edit`, which also holds the geometry of marks on screen).
 Suggestions are drawn under the spans, dashed (:mod:`ui.suggestion_layer`).
 """
 
@@ -12,36 +13,30 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import (
-    QFont,
     QFontMetricsF,
     QHelpEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
-    QTextBlock,
-    QTextBlockFormat,
-    QTextCursor,
-    QTextDocument,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QApplication, QTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 
 from ui import span_geometry as geo
+from ui.captioned_text_edit import CaptionedTextEdit
 from ui.link_painter import DrawnLink, paint_links
-from ui.qt_offsets import DocumentOffsets
 from ui.span_index import IndexedSpan, SpanIndex
 from ui.span_painter import LabelColours, paint_spans, paint_suggestions
 from ui.suggestion_layer import Lines, SuggestionLayer, place_captions
 
-CAPTION_SCALE = 0.72
 TOOLTIP_TEXT_LIMIT = 200
 EDGE_GRIP = 4  # pixels either side of a selected span's end that grab it for dragging
 
 
-class AnnotatedTextView(SuggestionLayer, QTextEdit):
+class AnnotatedTextView(SuggestionLayer, CaptionedTextEdit):
     """Shows a plain text read-only with its spans drawn over it (and suggestions under them);
     a click selects a span or makes a suggestion current, and a finished mouse selection of
     text is reported (for labelling)."""
@@ -66,10 +61,6 @@ class AnnotatedTextView(SuggestionLayer, QTextEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setReadOnly(True)
-        self.setAcceptRichText(False)
-        self._text = ""
-        self._offsets = DocumentOffsets("")
         self._index = SpanIndex()
         self._attributes: dict[int, Mapping[str, Any]] = {}
         self._colours = LabelColours()
@@ -99,37 +90,6 @@ class AnnotatedTextView(SuggestionLayer, QTextEdit):
         self._selected = None
         self._init_suggestions()
         self.set_spans(spans, colors)
-
-    def set_text_font(self, font: QFont) -> None:
-        """Show the text in ``font`` (a zoom), keeping the spans, links, selection and the
-        paragraph at the top of the view."""
-        top = self.cursorForPosition(QPoint(0, 0)).position()
-        self.setFont(font)
-        self._build_document(self._text)
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(min(top, self.document().characterCount() - 1))
-        self.setTextCursor(cursor)
-        self.scroll_to_offset(self._offsets.from_qt(cursor.block().position()))
-
-    def _build_document(self, text: str) -> None:
-        """Lay ``text`` out in a new QTextDocument in the view's font (spans are kept apart)."""
-        old = self.document()
-        doc = QTextDocument(self)  # a child: setDocument deletes the old one
-        doc.setUndoRedoEnabled(False)
-        doc.setDefaultFont(self.font())
-        doc.setDocumentMargin(old.documentMargin())
-        doc.setDefaultTextOption(old.defaultTextOption())
-        block_format = QTextBlockFormat()
-        height = QFontMetricsF(self.font()).height() + geo.room_above_lines(self._caption_metrics())
-        block_format.setLineHeight(height, QTextBlockFormat.LineHeightTypes.MinimumHeight.value)
-        cursor = QTextCursor(doc)
-        cursor.setBlockFormat(block_format)
-        # Filled before the view sees it: new blocks inherit the format, and the view's layout
-        # then works lazily, as after setPlainText (filling it in place measured ten times slower).
-        cursor.insertText(text)
-        self._text = text
-        self._offsets = DocumentOffsets(text)
-        self.setDocument(doc)
 
     def set_spans(
         self, spans: Iterable[Sequence[Any]], colors: Mapping[str, str] | None = None
@@ -174,10 +134,6 @@ class AnnotatedTextView(SuggestionLayer, QTextEdit):
         if self._selected == span_id:
             self._selected = None
         self._update_range(*self._index.remove(span_id))
-
-    def text(self) -> str:
-        """The text on show, as given (code points)."""
-        return self._text
 
     def selected_range(self) -> tuple[int, int] | None:
         """The selected text's start and end in code points, if any text is selected."""
@@ -231,10 +187,6 @@ class AnnotatedTextView(SuggestionLayer, QTextEdit):
 
     # -- geometry -----------------------------------------------------------------------------
 
-    def offsets(self) -> DocumentOffsets:
-        """The converter between the text's code points and this view's document positions."""
-        return self._offsets
-
     def span_rects(self, span_id: int) -> list[QRectF]:
         """The viewport rectangles of the span's line fragments that are laid out and visible."""
         return [f.rect for f in self._visible_fragments() if f.span.id == span_id]
@@ -243,109 +195,15 @@ class AnnotatedTextView(SuggestionLayer, QTextEdit):
         """The spans' captions drawn in the viewport, with their viewport rectangles."""
         return self._visible_captions()[0]
 
-    def scroll_to_offset(self, offset: int) -> None:
-        """Scroll so that the line holding code-point ``offset`` is at the top of the view."""
-        position = self._offsets.to_qt(offset)
-        block = self.document().findBlock(position)
-        layout = block.layout()
-        self.document().documentLayout().blockBoundingRect(block)  # lays it out if need be
-        line = layout.lineForTextPosition(position - block.position())
-        y = layout.position().y() + (line.y() if line.isValid() else 0.0)
-        room = geo.room_above_lines(self._caption_metrics())  # keep its captions in view
-        self.verticalScrollBar().setValue(max(0, int(y - room)))
-
     def span_at(self, pos: QPoint) -> int | None:
         """The id of the innermost span under the viewport point ``pos`` (or its caption)."""
-        return self._mark_at(pos, self._index)
-
-    def _mark_at(self, pos: QPoint, index: SpanIndex, under: SpanIndex | None = None) -> int | None:
-        """The id of the innermost mark of ``index`` under the viewport point ``pos``, or whose
-        caption is there (in the caption rows that the marks of ``under`` leave free)."""
-        point = QPointF(pos) + self._scroll()
-        y = point.y()
-        block = self.cursorForPosition(pos).block()
-        hits: list[IndexedSpan] = []
-        for candidate in (block.previous(), block, block.next()):
-            if not candidate.isValid():
-                continue
-            marks = geo.block_fragments(candidate, index, y, y)
-            if not marks:
-                continue
-            first = geo.block_fragments(candidate, under, y, y) if under is not None else []
-            for caption in place_captions(first, marks, self._caption_metrics())[1]:
-                if caption.rect.contains(point):
-                    return caption.span.id
-            hits += [f.span for line in marks for f in line if f.rect.contains(point)]
-        if not hits:
-            return None
-        return min(hits, key=lambda s: (s.end - s.start, -index.level(s.id))).id
-
-    def _scroll(self) -> QPointF:
-        return QPointF(self.horizontalScrollBar().value(), self.verticalScrollBar().value())
-
-    def _caption_font(self) -> QFont:
-        font = QFont(self.font())
-        font.setPointSizeF(max(self.font().pointSizeF() * CAPTION_SCALE, 6.5))
-        return font
-
-    def _caption_metrics(self) -> QFontMetricsF:
-        return QFontMetricsF(self._caption_font())
-
-    def _visible_blocks(self) -> list[QTextBlock]:
-        blocks = []
-        bottom = self.verticalScrollBar().value() + self.viewport().height()
-        block = self.cursorForPosition(QPoint(0, 0)).block()
-        block = block.previous() if block.previous().isValid() else block
-        while block.isValid():
-            layout = block.layout()
-            if layout is None or layout.lineCount() == 0 or layout.position().y() > bottom:
-                break
-            blocks.append(block)
-            block = block.next()
-        return blocks
+        return self._mark_at(pos, self._index, None)
 
     def _visible_lines(self) -> Lines:
         return self._lines_of(self._index)
 
-    def _lines_of(self, index: SpanIndex) -> Lines:
-        """The visible fragments of ``index``'s marks, line by line, in viewport coordinates."""
-        if not len(index):
-            return []
-        scroll = self._scroll()
-        top = scroll.y()
-        bottom = top + self.viewport().height()
-        lines: Lines = []
-        for block in self._visible_blocks():
-            lines += geo.block_fragments(block, index, top, bottom)
-        return [[f._replace(rect=f.rect.translated(-scroll)) for f in line] for line in lines]
-
     def _visible_fragments(self) -> list[geo.Fragment]:
         return [f for line in self._visible_lines() for f in line]
-
-    def _update_marks(self, index: SpanIndex, *ids: int | None) -> None:
-        """Repaint the blocks of these marks of ``index`` (None, or an id not drawn: none)."""
-        for mark_id in ids:
-            mark = index.get(mark_id) if mark_id is not None else None
-            if mark is not None:
-                self._update_range(mark.start, mark.end)
-
-    def _update_range(self, start: int, end: int) -> None:
-        """Repaint the viewport strip of the blocks holding document positions start..end."""
-        doc = self.document()
-        first, last = doc.findBlock(start), doc.findBlock(max(start, end - 1))
-        if not first.isValid() or first.layout() is None or first.layout().lineCount() == 0:
-            return  # not laid out yet: it is painted when it is
-        top = first.layout().position().y()
-        last_layout = last.layout() if last.isValid() else None
-        if last_layout is not None and last_layout.lineCount():
-            line = last_layout.lineAt(last_layout.lineCount() - 1)
-            bottom = last_layout.position().y() + line.y() + line.height()
-        else:
-            bottom = doc.size().height()
-        bottom += geo.underline_room()
-        y = self.verticalScrollBar().value()
-        strip = QRect(0, int(top - y) - 1, self.viewport().width(), int(bottom - top) + 3)
-        self.viewport().update(strip)
 
     # -- painting and events ------------------------------------------------------------------
 
@@ -461,7 +319,7 @@ class AnnotatedTextView(SuggestionLayer, QTextEdit):
         if event.modifiers() & Qt.KeyboardModifier.AltModifier:
             self._alt_selection = True
         if self._dragged_edge is not None:
-            (span_id, edge), self._dragged_edge = self._dragged_edge, None
+            (dragged, edge), self._dragged_edge = self._dragged_edge, None
             press, self._press = self._press, None
             pos = event.position().toPoint()
             moved = press is not None and (
@@ -469,7 +327,7 @@ class AnnotatedTextView(SuggestionLayer, QTextEdit):
             )
             if moved:  # a click on the end is no drag
                 position = self.cursorForPosition(pos).position()
-                self.sig_span_resized.emit(span_id, edge, self._offsets.from_qt(position))
+                self.sig_span_resized.emit(dragged, edge, self._offsets.from_qt(position))
             return
         super().mouseReleaseEvent(event)
         press, self._press = self._press, None

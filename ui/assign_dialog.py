@@ -7,7 +7,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -15,7 +14,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -23,6 +21,7 @@ from annotator.errors import AnnotatorError
 from corpus.curation import GOLD
 from corpus.filters import DocumentFilter
 from corpus.store import Store
+from ui.dialog_layout import lay_out_form_dialog
 
 
 class AssignDialog(QDialog):
@@ -67,16 +66,7 @@ class AssignDialog(QDialog):
         form.addRow("Annotators &each", self.per_document)
         hint = QLabel("Articles are shared out in turn among the annotators chosen.")
         hint.setWordWrap(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Assign")
-        buttons.accepted.connect(self.assign)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(hint)
-        layout.addWidget(buttons)
+        lay_out_form_dialog(self, form, hint, "Assign", self.assign)
 
     def chosen_people(self) -> list[str]:
         """The annotators ticked, then those typed, in that order."""

@@ -1,16 +1,18 @@
-"""The corpus's documents as a lazily loaded table, for the corpus browser."""
+"""The corpus's documents as a lazily loaded table, for the corpus browser, on a base that any
+flat table of one document a row shares (the search results)."""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from annotator.errors import AnnotatorError
+from corpus.document_listing import DocumentSummary
 from corpus.filters import DocumentFilter, DocumentOrder
-from corpus.store import DocumentSummary, Store
+from corpus.store import Store
 
 DOCUMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 """Item data role holding the document id of a row, in every column."""
@@ -30,11 +32,72 @@ def status_text(status: str) -> str:
     return status.replace("_", " ")
 
 
-class DocumentTableModel(QAbstractTableModel):
+class _DocumentRow(Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+Row = TypeVar("Row", bound=_DocumentRow)
+
+
+class DocumentRowsModel(QAbstractTableModel, Generic[Row]):
+    """A flat table whose rows each show one document: the row's document id under
+    :data:`DOCUMENT_ID_ROLE` in every column, and the names of ``columns`` in the header."""
+
+    columns: Sequence[str] = ()
+    newest_first: frozenset[int] = frozenset()  # date columns: sorted newest first at first click
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Row] = []
+
+    def document_id(self, row: int) -> int:
+        """The id of the document shown in ``row``."""
+        return self._rows[row].id
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        """Loaded rows (none under any item: this is a flat table)."""
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        """The columns of ``columns``."""
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """The document id of a cell's row, or what :meth:`_cell_data` says of the cell."""
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role == DOCUMENT_ID_ROLE:
+            return row.id
+        return self._cell_data(row, index.column(), role)
+
+    def _cell_data(self, row: Row, column: int, role: int) -> Any:
+        raise NotImplementedError
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        """Column names, and which columns sort newest first on their first click."""
+        if (
+            role == Qt.ItemDataRole.InitialSortOrderRole
+            and orientation == Qt.Orientation.Horizontal
+            and section in self.newest_first
+        ):
+            return Qt.SortOrder.DescendingOrder
+        return column_name(self.columns, section, orientation, role)
+
+
+class DocumentTableModel(DocumentRowsModel[DocumentSummary]):
     """Document summaries fetched from the store a page at a time as views scroll, filtered and
     sorted by the database; with an annotator, the Status column shows theirs."""
 
     PAGE_SIZE = 200
+    columns = COLUMNS
+    newest_first = frozenset({PUBLISHED})
 
     def __init__(
         self,
@@ -51,7 +114,6 @@ class DocumentTableModel(QAbstractTableModel):
         self._order = DocumentOrder()
         self._annotator = annotator
         self._page_size = page_size
-        self._rows: list[DocumentSummary] = []
         self._row_of: dict[int, int] = {}
         self._after: DocumentSummary | None = None  # the last row fetched, as fetched
         self._total = 0
@@ -190,54 +252,21 @@ class DocumentTableModel(QAbstractTableModel):
 
     # -- lookups ------------------------------------------------------------------------------
 
-    def document_id(self, row: int) -> int:
-        """The id of the document shown in ``row``."""
-        return self._rows[row].id
-
     def row_of(self, doc_id: int) -> int | None:
         """The row showing the document ``doc_id``, if it is loaded."""
         return self._row_of.get(doc_id)
 
-    # -- QAbstractTableModel ------------------------------------------------------------------
+    # -- cells --------------------------------------------------------------------------------
 
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        """Loaded rows (none under any item: this is a flat table)."""
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        """The columns of :data:`COLUMNS`."""
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Display text, tooltips, alignment and the document id of a cell."""
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        summary = self._rows[index.row()]
-        column = index.column()
+    def _cell_data(self, row: DocumentSummary, column: int, role: int) -> Any:
+        """Display text, tooltips and alignment of a cell."""
         if role == Qt.ItemDataRole.DisplayRole:
-            return _cell(summary, column)
+            return _cell(row, column)
         if role == Qt.ItemDataRole.ToolTipRole and column in (TITLE, COLLECTIONS):
-            return _cell(summary, column) or None
+            return _cell(row, column) or None
         if role == Qt.ItemDataRole.TextAlignmentRole and column == SPANS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == DOCUMENT_ID_ROLE:
-            return summary.id
         return None
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        """Column names; a date column sorts newest first on its first click."""
-        if (
-            role == Qt.ItemDataRole.InitialSortOrderRole
-            and orientation == Qt.Orientation.Horizontal
-            and section == PUBLISHED
-        ):
-            return Qt.SortOrder.DescendingOrder
-        return column_name(COLUMNS, section, orientation, role)
 
 
 def column_name(

@@ -5,6 +5,7 @@ not carry, what was refused and why)."""
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
@@ -36,6 +37,7 @@ from annotator.formats.split import parse_ratios
 from corpus.exchange import ExportRequest, export_corpus, import_annotations
 from corpus.filters import DocumentFilter
 from corpus.store import Store
+from ui.dialog_layout import lay_out_form_dialog
 from ui.exchange_worker import ExchangeOutcome, ExchangeWorker, Job
 
 TOKEN_FORMATS = {"conll", "hf"}  # the formats with a tagging scheme
@@ -66,7 +68,7 @@ SPACY_LANGUAGES = (
 """The languages offered for spaCy's tokenizer: blank pipelines that need nothing more."""
 
 
-def _combo(items: list[tuple[str, object]]) -> QComboBox:
+def _combo(items: Sequence[tuple[str, object]]) -> QComboBox:
     combo = QComboBox()
     for text, data in items:
         combo.addItem(text, data)
@@ -125,16 +127,7 @@ class ExportDialog(QDialog):
         form.addRow("", self.split)
         form.addRow("Parts (%)", self.ratios)
         form.addRow("Seed", self.seed)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
-        self.buttons.accepted.connect(self._accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.problem)
-        layout.addWidget(self.buttons)
+        self.buttons = lay_out_form_dialog(self, form, self.problem, "Export", self._accept)
         for signal in (
             self.format.currentIndexChanged,
             self.split.toggled,
@@ -248,16 +241,7 @@ class ImportAnnotationsDialog(QDialog):
         form.addRow("As annotator", self.annotator)
         form.addRow("", self.extend)
         form.addRow("", self.utf16)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.problem)
-        layout.addWidget(buttons)
+        lay_out_form_dialog(self, form, self.problem, "Import", self._accept)
         self.format.currentIndexChanged.connect(self._update)
         self._update()
         self.job: tuple[str, list[Path], str | None, bool, ImportOptions] | None = None

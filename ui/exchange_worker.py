@@ -3,18 +3,16 @@
 
 from __future__ import annotations
 
-import contextlib
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QRunnable, Signal
+from PySide6.QtCore import QObject, Signal
 
 from annotator.formats.model import Report
 from corpus.exchange import Progress
 from corpus.store import Store
-from ui.import_worker import one_line_error
+from ui.corpus_worker import CorpusWorker
 
 PROGRESS_INTERVAL = 0.1  # seconds between progress signals
 
@@ -42,38 +40,23 @@ class ExchangeSignals(QObject):
     """An :class:`ExchangeOutcome`, emitted once, last."""
 
 
-class ExchangeWorker(QRunnable):
-    """Runs ``job`` on a pool thread with a store of its own; cancel with :meth:`cancel`."""
+class ExchangeWorker(CorpusWorker):
+    """Runs ``job`` on a pool thread with a store of its own; :meth:`cancel` stops it at the
+    next document."""
 
     def __init__(self, store: Store, job: Job) -> None:
-        super().__init__()
-        self.setAutoDelete(False)
+        super().__init__(store)
         self.signals = ExchangeSignals()
-        self._db, self._url = store.db, store.url
         self._job = job
-        self._cancel = threading.Event()
         self._sent_at = 0.0
-
-    def cancel(self) -> None:
-        """Ask the job to stop at the next document; safe from any thread."""
-        self._cancel.set()
-
-    def is_cancelled(self) -> bool:
-        """Whether a cancel was asked for."""
-        return self._cancel.is_set()
 
     def run(self) -> None:
         """Run the job, then emit ``sig_finished``; never raises."""
-        store = Store(self._db, self._url)
-        report, error = Report(), None
-        try:
-            report = self._job(store, self._progress, self._cancel.is_set)
-        except Exception as exc:  # the GUI shows one line; what was written stays
-            error = one_line_error(exc)
-        finally:
-            with contextlib.suppress(Exception):
-                store.close()
-        self.signals.sig_finished.emit(ExchangeOutcome(report, self.is_cancelled(), error))
+        report, error = self._work_on_own_store(
+            lambda store: self._job(store, self._progress, self._cancel.is_set)
+        )
+        outcome = ExchangeOutcome(report or Report(), self.is_cancelled(), error)
+        self.signals.sig_finished.emit(outcome)
 
     def _progress(self, done: int) -> None:
         if time.monotonic() - self._sent_at >= PROGRESS_INTERVAL:

@@ -7,20 +7,16 @@ committed, so a cancel (asked between batches) leaves whole articles only, all o
 
 from __future__ import annotations
 
-import contextlib
-import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import peewee as pw
-from PySide6.QtCore import QObject, QRunnable, Signal
+from PySide6.QtCore import QObject, Signal
 
-from annotator.errors import AnnotatorError
-from corpus.db import first_database_error
 from corpus.ingest import ImportEvent, ImportReport, IngestOptions, import_paths
 from corpus.store import Store
+from ui.corpus_worker import CorpusWorker
 
 PROGRESS_INTERVAL = 0.1  # seconds between progress signals: a burst of events is coalesced
 
@@ -63,8 +59,9 @@ class ImportSignals(QObject):
     """An :class:`ImportOutcome`: emitted once, last, however the import ended."""
 
 
-class ImportWorker(QRunnable):
-    """Imports ``paths`` into the corpus of ``store`` on a pool thread; cancel with :meth:`cancel`.
+class ImportWorker(CorpusWorker):
+    """Imports ``paths`` into the corpus of ``store`` on a pool thread; :meth:`cancel` stops it
+    after the batch in flight.
 
     It writes through a store of its own on the same database (peewee gives each thread its own
     connection) and closes that thread's connection when done.
@@ -77,35 +74,20 @@ class ImportWorker(QRunnable):
         collection: str | None = None,
         options: IngestOptions | None = None,
     ) -> None:
-        super().__init__()
-        self.setAutoDelete(False)  # the owner keeps it, and reads it after the end
+        super().__init__(store)
         self.signals = ImportSignals()
-        self._db, self._url = store.db, store.url
         self._paths = list(paths)
         self._collection = collection
         self._options = options
-        self._cancel = threading.Event()
         self._report = ImportReport()
         self._current = ""
         self._unsent = False
         self._sent_at = 0.0
 
-    def cancel(self) -> None:
-        """Ask the import to stop after the batch in flight; safe from any thread."""
-        self._cancel.set()
-
-    def is_cancelled(self) -> bool:
-        """Whether a cancel was asked for."""
-        return self._cancel.is_set()
-
     def run(self) -> None:
         """Import, then emit ``sig_finished``; never raises (errors end up in the outcome)."""
-        # A store of this thread's own: the GUI's store keeps its bulk state to itself.
-        store = Store(self._db, self._url)
-        error: str | None = None
-        report = self._report
-        try:
-            report = import_paths(
+        report, error = self._work_on_own_store(
+            lambda store: import_paths(
                 store,
                 self._paths,
                 self._collection,
@@ -113,13 +95,9 @@ class ImportWorker(QRunnable):
                 progress=self._noted,
                 cancelled=self._cancelled,
             )
-        except Exception as exc:  # whatever it was, the GUI shows one line and what was kept
-            error = one_line_error(exc)
-        finally:
-            # Whatever closing the connection says (it may be gone already), the end is reported.
-            with contextlib.suppress(Exception):
-                store.close()
-        self.signals.sig_finished.emit(ImportOutcome(report, self.is_cancelled(), error))
+        )
+        outcome = ImportOutcome(report or self._report, self.is_cancelled(), error)
+        self.signals.sig_finished.emit(outcome)
 
     def _noted(self, event: ImportEvent) -> None:
         # Counted here too, so an import stopped by an error still reports what it committed.
@@ -139,17 +117,3 @@ class ImportWorker(QRunnable):
         self._unsent = False
         self._sent_at = time.monotonic()
         self.signals.sig_progress.emit(ImportProgress.of(self._report, self._current))
-
-
-def one_line_error(exc: BaseException) -> str:
-    """A one-line reason for ``exc``, without a traceback."""
-    text = str(exc).strip()
-    first = text.splitlines()[0] if text else type(exc).__name__
-    if isinstance(exc, AnnotatorError):
-        return first
-    if isinstance(exc, pw.PeeweeException):
-        cause = str(first_database_error(exc)).strip() or first
-        return f"cannot write to the corpus: {cause.splitlines()[0]}"
-    if isinstance(exc, OSError):
-        return f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else first
-    return f"{type(exc).__name__}: {first}"

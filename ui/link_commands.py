@@ -9,24 +9,48 @@ the stack still refer to the right objects.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Generic, TypeVar
 
 from annotator.document import Event, Relation, Span
 from corpus.annotations import EventRow, RelationRow, RoleRow, SpanState
 from corpus.store import Store
 from ui.commands import SpanCommand, SpanSink, quote
 
+Saved = TypeVar("Saved")
+EventRows = tuple[EventRow, tuple[RoleRow, ...]]
 
-class _PairCommand(SpanCommand):
-    """A command made of two opposite steps; ``adds`` says which one ``redo`` takes."""
+
+class _PairCommand(SpanCommand, Generic[Saved]):
+    """A command made of two opposite steps on one stored object; ``adds`` says which one
+    ``redo`` takes. The object is inserted once, then reinserted from what taking it out read
+    back."""
 
     adds = True
+    verb = ""  # the first word of the command's text
+
+    def __init__(
+        self,
+        store: Store,
+        sink: SpanSink,
+        text: str,
+        object_id: int | None,
+        steps: tuple[Callable[[], int], Callable[[Saved], None], Callable[[int], Saved]],
+    ) -> None:
+        super().__init__(store, sink, text)
+        self.object_id = object_id
+        self._insert, self._reinsert, self._take_out = steps
+        self._saved: Saved | None = None
 
     def _create(self) -> None:
-        raise NotImplementedError
+        if self._saved is None:
+            self.object_id = self._insert()
+        else:
+            self._reinsert(self._saved)
 
     def _remove(self) -> None:
-        raise NotImplementedError
+        assert self.object_id is not None
+        self._saved = self._take_out(self.object_id)
 
     def _step(self, create: bool) -> None:
         if self._attempt(self._create if create else self._remove):
@@ -41,129 +65,108 @@ class _PairCommand(SpanCommand):
         self._step(not self.adds)
 
 
-class _RelationCommand(_PairCommand):
+class _RelationCommand(_PairCommand[RelationRow]):
     def __init__(
-        self, store: Store, sink: SpanSink, text: str, relation: Relation, relation_id: int | None
+        self,
+        store: Store,
+        sink: SpanSink,
+        relation_id: int | None,
+        relation: Relation,
+        head: str,
+        tail: str,
     ) -> None:
-        super().__init__(store, sink, text)
-        self.relation = relation
-        self.relation_id = relation_id
-        self._row: RelationRow | None = None
-
-    def _create(self) -> None:
-        if self._row is None:
-            self.relation_id = self.store.add_relation(self.relation)
-        else:
-            self.store.restore_relation(self._row)
-
-    def _remove(self) -> None:
-        assert self.relation_id is not None
-        self._row = self.store.delete_relation(self.relation_id)
+        text = f"{self.verb} '{quote(head)}' {relation.type} '{quote(tail)}'"
+        steps = (
+            lambda: store.add_relation(relation),
+            store.restore_relation,
+            store.delete_relation,
+        )
+        super().__init__(store, sink, text, relation_id, steps)
 
 
 class AddRelationCommand(_RelationCommand):
     """Link two spans: "Link 'Russian' uses 'Su-34'"."""
 
+    verb = "Link"
+
     def __init__(
         self, store: Store, sink: SpanSink, relation: Relation, head: str, tail: str
     ) -> None:
-        text = f"Link '{quote(head)}' {relation.type} '{quote(tail)}'"
-        super().__init__(store, sink, text, relation, None)
+        super().__init__(store, sink, None, relation, head, tail)
 
 
 class DeleteRelationCommand(_RelationCommand):
-    """Remove a relation: "Unlink 'Russian' uses 'Su-34'"."""
+    """Remove a relation: "Unlink 'Russian' uses 'Su-34'"; takes the relation's id first."""
 
     adds = False
+    verb = "Unlink"
 
+
+class _EventCommand(_PairCommand[EventRows]):
     def __init__(
         self,
         store: Store,
         sink: SpanSink,
-        relation_id: int,
-        relation: Relation,
-        head: str,
-        tail: str,
+        event_id: int | None,
+        event: Event,
+        trigger: str,
+        text: str = "",
     ) -> None:
-        text = f"Unlink '{quote(head)}' {relation.type} '{quote(tail)}'"
-        super().__init__(store, sink, text, relation, relation_id)
-
-
-class _EventCommand(_PairCommand):
-    def __init__(
-        self, store: Store, sink: SpanSink, text: str, event: Event, event_id: int | None
-    ) -> None:
-        super().__init__(store, sink, text)
-        self.event = event
-        self.event_id = event_id
-        self._rows: tuple[EventRow, tuple[RoleRow, ...]] | None = None
-
-    def _create(self) -> None:
-        if self._rows is None:
-            self.event_id = self.store.add_event(self.event, partial=True)
-        else:
-            self.store.restore_event(*self._rows)
-
-    def _remove(self) -> None:
-        assert self.event_id is not None
-        self._rows = self.store.delete_event(self.event_id)
+        text = text or f"{self.verb} {event.type} event '{quote(trigger)}'"
+        steps = (
+            lambda: store.add_event(event, partial=True),
+            lambda rows: store.restore_event(*rows),
+            store.delete_event,
+        )
+        super().__init__(store, sink, text, event_id, steps)
 
 
 class AddEventCommand(_EventCommand):
     """Make a span the trigger of an event, with the roles given (more may follow): "Add
     Attack event 'struck'", or ``text`` when one is given."""
 
+    verb = "Add"
+
     def __init__(
         self, store: Store, sink: SpanSink, event: Event, trigger: str, text: str = ""
     ) -> None:
-        text = text or f"Add {event.type} event '{quote(trigger)}'"
-        super().__init__(store, sink, text, event, None)
+        super().__init__(store, sink, None, event, trigger, text)
 
 
 class DeleteEventCommand(_EventCommand):
-    """Remove an event and its roles: "Delete Attack event 'struck'"."""
+    """Remove an event and its roles: "Delete Attack event 'struck'"; takes the event's id
+    first."""
 
     adds = False
-
-    def __init__(
-        self, store: Store, sink: SpanSink, event_id: int, event: Event, trigger: str
-    ) -> None:
-        text = f"Delete {event.type} event '{quote(trigger)}'"
-        super().__init__(store, sink, text, event, event_id)
+    verb = "Delete"
 
 
-class _RoleCommand(_PairCommand):
+class _RoleCommand(_PairCommand[RoleRow]):
     def __init__(
         self,
         store: Store,
         sink: SpanSink,
-        text: str,
+        role_id: int | None,
         event_id: int,
         role: str,
         span_id: int,
-        role_id: int | None,
+        filler: str,
+        trigger: str,
     ) -> None:
-        super().__init__(store, sink, text)
-        self.event_id = event_id
-        self.role = role
-        self.span_id = span_id
-        self.role_id = role_id
-        self._row: RoleRow | None = None
-
-    def _create(self) -> None:
-        if self._row is None:
-            self.role_id = self.store.add_event_role(self.event_id, self.role, self.span_id)
-        else:
-            self.store.restore_event_role(self._row)
-
-    def _remove(self) -> None:
-        assert self.role_id is not None
-        self._row = self.store.delete_event_role(self.role_id)
+        text = f"{self.verb} '{quote(filler)}' as {role} of '{quote(trigger)}'"
+        steps = (
+            lambda: store.add_event_role(event_id, role, span_id),
+            store.restore_event_role,
+            store.delete_event_role,
+        )
+        super().__init__(store, sink, text, role_id, steps)
 
 
 class AddRoleCommand(_RoleCommand):
     """Let a span fill an event's role: "Set 'Russian' as attacker of 'struck'"."""
 
+    verb = "Set"
+
     def __init__(
         self,
         store: Store,
@@ -174,28 +177,15 @@ class AddRoleCommand(_RoleCommand):
         filler: str,
         trigger: str,
     ) -> None:
-        text = f"Set '{quote(filler)}' as {role} of '{quote(trigger)}'"
-        super().__init__(store, sink, text, event_id, role, span_id, None)
+        super().__init__(store, sink, None, event_id, role, span_id, filler, trigger)
 
 
 class DeleteRoleCommand(_RoleCommand):
-    """Take a span out of an event's role: "Remove 'Russian' as attacker of 'struck'"."""
+    """Take a span out of an event's role: "Remove 'Russian' as attacker of 'struck'"; takes
+    the role's id first."""
 
     adds = False
-
-    def __init__(
-        self,
-        store: Store,
-        sink: SpanSink,
-        role_id: int,
-        event_id: int,
-        role: str,
-        span_id: int,
-        filler: str,
-        trigger: str,
-    ) -> None:
-        text = f"Remove '{quote(filler)}' as {role} of '{quote(trigger)}'"
-        super().__init__(store, sink, text, event_id, role, span_id, role_id)
+    verb = "Remove"
 
 
 class AddSpansCommand(SpanCommand):

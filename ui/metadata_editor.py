@@ -6,7 +6,6 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 from annotator.errors import AnnotatorError
 from corpus.document_edits import published_date
 from corpus.store import Store
+from ui.dialog_layout import lay_out_editor_dialog
 
 INVALID_STYLE = "border: 1px solid #d62728;"
 DATE_HINT = "Also YYYY-MM or YYYY; leave empty when unknown"
@@ -85,16 +85,7 @@ class MetadataEditor(QDialog):
         dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
         self.error_label.setStyleSheet(f"color: {'#ff6b6b' if dark else '#c62828'};")
         self.error_label.hide()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-
-        self._layout = layout = QVBoxLayout(self)
-        layout.addLayout(form, 1)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
+        self.buttons = lay_out_editor_dialog(self, form, self.error_label, self.accept)
         self.published_edit.textChanged.connect(self._check_date)
 
     @classmethod
@@ -146,7 +137,9 @@ class MetadataEditor(QDialog):
 
     def show_error(self, message: str) -> None:
         """Show ``message`` under the fields on one line, elided to the dialog's width."""
-        margins = self._layout.contentsMargins()
+        layout = self.layout()
+        assert layout is not None  # laid out in the constructor
+        margins = layout.contentsMargins()
         width = self.width() - margins.left() - margins.right()
         metrics = self.error_label.fontMetrics()
         self.error_label.setText(metrics.elidedText(message, Qt.TextElideMode.ElideRight, width))

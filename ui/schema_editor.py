@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from annotator.errors import AnnotatorError
 from corpus.store import Store
 from ui import schema_editor_columns as cols
+from ui.dialog_layout import lay_out_editor_dialog
 from ui.schema_editor_checks import schema_problems
 from ui.schema_editor_draft import EventDraft, SchemaDraft
 from ui.schema_editor_models import LabelChoiceModel, RowsModel
@@ -83,16 +84,8 @@ class SchemaEditor(QDialog, SchemaPrompts):
         self.tabs.addTab(self._events_page(), "Events")
         self.problem = QLabel()
         self.problem.setWordWrap(True)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        self.buttons = lay_out_editor_dialog(self, self.tabs, self.problem, self.accept)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.tabs, 1)
-        layout.addWidget(self.problem)
-        layout.addWidget(self.buttons)
 
         for model in (self.labels, self.attributes, self.relations, self.events, self.roles):
             model.sig_rows_edited.connect(self._edited)

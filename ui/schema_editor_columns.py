@@ -61,6 +61,18 @@ def _set_bound(attribute: AttributeDraft, text: str, which: str) -> str | None:
     return None
 
 
+def _bound_column(header: str, which: str, tip: str) -> Column:
+    """The column of a numeric attribute's bound ``which`` ("minimum" or "maximum")."""
+    return Column(
+        header,
+        lambda a: _number(getattr(a, which)) if a.numeric() else "",
+        lambda a, t: _set_bound(a, t, which),
+        editable=AttributeDraft.numeric,
+        tip=tip,
+        alignment=RIGHT,
+    )
+
+
 def _set_values(attribute: AttributeDraft, text: str) -> str | None:
     attribute.values = [v.strip() for v in text.split(",") if v.strip()]
     return None
@@ -117,22 +129,8 @@ def attribute_columns() -> list[Column]:
             editable=is_enum,
             tip="The values an enum attribute may take, separated by commas",
         ),
-        Column(
-            "Min",
-            lambda a: _number(a.minimum) if a.numeric() else "",
-            lambda a, t: _set_bound(a, t, "minimum"),
-            editable=AttributeDraft.numeric,
-            tip="The smallest number allowed (empty: no limit)",
-            alignment=RIGHT,
-        ),
-        Column(
-            "Max",
-            lambda a: _number(a.maximum) if a.numeric() else "",
-            lambda a, t: _set_bound(a, t, "maximum"),
-            editable=AttributeDraft.numeric,
-            tip="The largest number allowed (empty: no limit)",
-            alignment=RIGHT,
-        ),
+        _bound_column("Min", "minimum", "The smallest number allowed (empty: no limit)"),
+        _bound_column("Max", "maximum", "The largest number allowed (empty: no limit)"),
         Column(
             "Required",
             lambda _a: "",

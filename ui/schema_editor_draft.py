@@ -7,7 +7,9 @@ the annotations along are derived. Qt-free; :mod:`ui.schema_editor_checks` valid
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 from annotator.schema import (
     ANY,
@@ -289,20 +291,8 @@ class SchemaDraft:
             labels=_renamed(self.labels),
             relations=_renamed(self.relations),
             events=_renamed(self.events),
-            roles={
-                (e.origin, r.origin): r.name
-                for e in self.events
-                if e.origin is not None
-                for r in e.roles
-                if r.origin is not None and r.origin != r.name
-            },
-            attributes={
-                (lb.origin, a.origin): a.name
-                for lb in self.labels
-                if lb.origin is not None
-                for a in lb.attributes
-                if a.origin is not None and a.origin != a.name
-            },
+            roles=_renamed_within((e.origin, e.roles) for e in self.events),
+            attributes=_renamed_within((lb.origin, lb.attributes) for lb in self.labels),
         )
 
 
@@ -313,5 +303,23 @@ def fresh_name(stem: str, taken: set[str]) -> str:
     return next(f"{stem}{i}" for i in range(2, len(taken) + 3) if f"{stem}{i}" not in taken)
 
 
-def _renamed(drafts: list[LabelDraft] | list[RelationDraft] | list[EventDraft]) -> dict[str, str]:
+class _Named(Protocol):
+    name: str
+    origin: str | None
+
+
+def _renamed(drafts: Iterable[_Named]) -> dict[str, str]:
     return {d.origin: d.name for d in drafts if d.origin is not None and d.origin != d.name}
+
+
+def _renamed_within(
+    parents: Iterable[tuple[str | None, Iterable[_Named]]],
+) -> dict[tuple[str, str], str]:
+    """The renamed drafts of stored parents (given as their origin and drafts), keyed by the
+    parent's stored name and their own."""
+    return {
+        (parent, old): new
+        for parent, drafts in parents
+        if parent is not None
+        for old, new in _renamed(drafts).items()
+    }

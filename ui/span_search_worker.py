@@ -5,15 +5,13 @@ an older one stop at its next hit."""
 
 from __future__ import annotations
 
-import contextlib
-import threading
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QRunnable, Signal
+from PySide6.QtCore import QObject, Signal
 
 from corpus.span_search import SpanHit, SpanQuery
 from corpus.store import Store
-from ui.import_worker import one_line_error
+from ui.corpus_worker import CorpusWorker
 
 
 @dataclass(frozen=True, eq=False)
@@ -36,40 +34,28 @@ class SpanSearchSignals(QObject):
     """A :class:`SpanSearchOutcome`, emitted once, last."""
 
 
-class SpanSearchWorker(QRunnable):
-    """Finds the spans ``query`` asks for, at most ``limit`` of them, on a pool thread."""
+class SpanSearchWorker(CorpusWorker):
+    """Finds the spans ``query`` asks for, at most ``limit`` of them, on a pool thread;
+    :meth:`cancel` stops it at the next hit."""
 
     def __init__(self, store: Store, query: SpanQuery, limit: int) -> None:
-        super().__init__()
-        self.setAutoDelete(False)
+        super().__init__(store)
         self.signals = SpanSearchSignals()
         self.query = query
         self.limit = limit
-        self._db, self._url = store.db, store.url
-        self._cancel = threading.Event()
 
-    def cancel(self) -> None:
-        """Ask the search to stop; safe from any thread."""
-        self._cancel.set()
+    def _search(self, store: Store) -> SpanSearchOutcome:
+        hits: list[SpanHit] = []
+        for hit in store.iter_spans(self.query, self.limit + 1):
+            if self.is_cancelled():
+                return SpanSearchOutcome(self.query, self.limit, cancelled=True)
+            hits.append(hit)
+        truncated = len(hits) > self.limit
+        return SpanSearchOutcome(self.query, self.limit, tuple(hits[: self.limit]), truncated)
 
     def run(self) -> None:
         """Search, then emit ``sig_finished``; never raises."""
-        store = Store(self._db, self._url)
-        outcome = SpanSearchOutcome(self.query, self.limit, cancelled=True)
-        try:
-            hits: list[SpanHit] = []
-            for hit in store.iter_spans(self.query, self.limit + 1):
-                if self._cancel.is_set():
-                    break
-                hits.append(hit)
-            else:
-                truncated = len(hits) > self.limit
-                outcome = SpanSearchOutcome(
-                    self.query, self.limit, tuple(hits[: self.limit]), truncated
-                )
-        except Exception as exc:  # shown as one line in the panel
-            outcome = SpanSearchOutcome(self.query, self.limit, error=one_line_error(exc))
-        finally:
-            with contextlib.suppress(Exception):
-                store.close()
+        outcome, error = self._work_on_own_store(self._search)
+        if outcome is None:  # shown as one line in the panel
+            outcome = SpanSearchOutcome(self.query, self.limit, error=error)
         self.signals.sig_finished.emit(outcome)

@@ -158,7 +158,7 @@ class StatisticsDashboard(QDialog):
         self.filters.timer.stop()
         self.scope = scope = self.current_scope()
         count = StatisticsCount(self.store, scope)
-        count.sig_finished.connect(self._finished)
+        count.signals.sig_finished.connect(self._finished)
         self.filters.set_busy(True, "Counting…")
         self.runs.start(count)
 

@@ -6,7 +6,6 @@ a cancel stops it before the next query."""
 from __future__ import annotations
 
 import contextlib
-import threading
 
 from PySide6.QtCore import QObject, Signal
 
@@ -14,54 +13,50 @@ from annotator.errors import AnnotatorError
 from annotator.world_outline import world_outline
 from corpus.statistics import CorpusStatistics, StatisticsScope
 from corpus.store import Store
-from ui.import_worker import one_line_error
+from ui.corpus_worker import CorpusWorker
 
 
 class _Cancelled(Exception):
     pass
 
 
-class StatisticsCount(QObject):
+class StatisticsSignals(QObject):
+    """The signals of a :class:`StatisticsCount`, emitted from its thread."""
+
+    sig_finished = Signal(object)
+    """The count, once it has ended (counted, failed or cancelled)."""
+
+
+class StatisticsCount(CorpusWorker):
     """Counts what ``scope`` asks for when :meth:`run` (on a pool thread); afterwards
     :attr:`statistics` holds the figures, or :attr:`error` why there are none."""
 
-    sig_finished = Signal(object)
-    """This count, once it has ended (counted, failed or cancelled); emitted from its thread."""
-
     def __init__(self, store: Store, scope: StatisticsScope) -> None:
-        super().__init__()
+        super().__init__(store)
+        self.signals = StatisticsSignals()
         self.scope = scope
         self.statistics: CorpusStatistics | None = None
         self.error: str | None = None
-        self._db, self._url = store.db, store.url
-        self._cancel = threading.Event()
-
-    def cancel(self) -> None:
-        """Ask the count to stop; safe from any thread."""
-        self._cancel.set()
 
     @property
     def cancelled(self) -> bool:
         """Whether the count was asked to stop."""
-        return self._cancel.is_set()
+        return self.is_cancelled()
 
     def _check(self) -> None:
-        if self._cancel.is_set():
+        if self.is_cancelled():
             raise _Cancelled
+
+    def _count(self, store: Store) -> None:
+        try:
+            self.statistics = store.statistics(self.scope, check=self._check)
+        except _Cancelled:
+            return
+        if self.statistics.places:  # read here once, not when the map is first drawn
+            with contextlib.suppress(AnnotatorError, OSError):  # the map will say why
+                world_outline()
 
     def run(self) -> None:
         """Count, then emit ``sig_finished``; never raises."""
-        store = Store(self._db, self._url)
-        try:
-            self.statistics = store.statistics(self.scope, check=self._check)
-            if self.statistics.places:  # read here once, not when the map is first drawn
-                with contextlib.suppress(AnnotatorError, OSError):  # the map will say why
-                    world_outline()
-        except _Cancelled:
-            pass
-        except Exception as exc:  # shown as one line in the dashboard
-            self.error = one_line_error(exc)
-        finally:
-            with contextlib.suppress(Exception):
-                store.close()
-        self.sig_finished.emit(self)
+        _, self.error = self._work_on_own_store(self._count)  # shown as one line in the dashboard
+        self.signals.sig_finished.emit(self)

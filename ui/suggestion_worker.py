@@ -12,16 +12,14 @@ gazetteers' automatons and the GeoNames places are kept per process by
 
 from __future__ import annotations
 
-import contextlib
-import threading
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QRunnable, Signal
+from PySide6.QtCore import QObject, Signal
 
 from annotator.schema import Schema
 from corpus.store import Store
 from corpus.suggest_runner import SuggestionEngine, suggest_documents
-from ui.import_worker import one_line_error
+from ui.corpus_worker import CorpusWorker
 
 
 @dataclass(frozen=True)
@@ -60,7 +58,7 @@ class SuggestionSignals(QObject):
     """A :class:`SuggestOutcome`, emitted once, last."""
 
 
-class SuggestionWorker(QRunnable):
+class SuggestionWorker(CorpusWorker):
     """Suggests for one document as one annotator on a pool thread; :meth:`cancel` makes it
     stop before it stores anything, if it has not yet."""
 
@@ -73,38 +71,29 @@ class SuggestionWorker(QRunnable):
         ticket: int,
         refresh_learned: bool,
     ) -> None:
-        super().__init__()
-        self.setAutoDelete(False)  # the controller keeps it until it has finished
+        super().__init__(store)  # the controller keeps it until it has finished
         self.signals = SuggestionSignals()
         self.doc_id, self.annotator, self.ticket = doc_id, annotator, ticket
-        self._db, self._url = store.db, store.url
         self._cache = cache
         self._refresh = refresh_learned
-        self._cancel = threading.Event()
 
-    def cancel(self) -> None:
-        """Ask the run to stop; safe from any thread."""
-        self._cancel.set()
+    def _suggest(self, store: Store) -> SuggestOutcome:
+        engine = self._cache.engine(store, self._refresh)
+        report = suggest_documents(
+            store, [self.doc_id], self.annotator, engine=engine, cancelled=self.is_cancelled
+        )
+        if self.is_cancelled():
+            return SuggestOutcome(self.doc_id, self.ticket, cancelled=True)
+        return SuggestOutcome(
+            self.doc_id, self.ticket, report.suggested, frozen=bool(report.frozen)
+        )
 
     def run(self) -> None:
         """Suggest and store, then emit ``sig_finished``; never raises."""
-        outcome = SuggestOutcome(self.doc_id, self.ticket, cancelled=True)
-        if self._cancel.is_set():  # another document opened while this one waited its turn
-            self.signals.sig_finished.emit(outcome)
+        if self.is_cancelled():  # another document opened while this one waited its turn
+            self.signals.sig_finished.emit(SuggestOutcome(self.doc_id, self.ticket, cancelled=True))
             return
-        store = Store(self._db, self._url)
-        try:
-            engine = self._cache.engine(store, self._refresh)
-            report = suggest_documents(
-                store, [self.doc_id], self.annotator, engine=engine, cancelled=self._cancel.is_set
-            )
-            if not self._cancel.is_set():
-                outcome = SuggestOutcome(
-                    self.doc_id, self.ticket, report.suggested, frozen=bool(report.frozen)
-                )
-        except Exception as exc:  # shown as one line in the status bar
-            outcome = SuggestOutcome(self.doc_id, self.ticket, error=one_line_error(exc))
-        finally:
-            with contextlib.suppress(Exception):
-                store.close()
+        outcome, error = self._work_on_own_store(self._suggest)
+        if outcome is None:  # shown as one line in the status bar
+            outcome = SuggestOutcome(self.doc_id, self.ticket, error=error)
         self.signals.sig_finished.emit(outcome)

@@ -10,12 +10,9 @@ import the same way, between batches: what was reported stays, nothing after it 
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,9 +21,8 @@ import peewee as pw
 from annotator.document import Document
 from annotator.errors import AnnotatorError, InputError, printable
 from annotator.offsets import normalize_text
-
-# The worker process imports only corpus.dedup (numpy, datasketch), not the readers.
 from corpus.dedup import Fingerprint, fingerprints
+from corpus.fingerprint_worker import FingerprintWorker
 from corpus.ingest.decode import decode
 from corpus.ingest.html import article_from_html
 from corpus.ingest.office import article_from_docx, article_from_pdf
@@ -205,36 +201,26 @@ def _with_fingerprints(
     batches: Iterator[Batch],
 ) -> Generator[tuple[Batch, list[Fingerprint | None]], None, None]:
     """Each batch with its documents' fingerprints. Once an import proves large (a full first
-    batch), a second process fingerprints the next batch while this one writes the current;
-    should that process fail, the fingerprints are computed here instead."""
-    pool: ProcessPoolExecutor | None = None
-    pending: tuple[Batch, list[str], Future[list[Fingerprint | None]]] | None = None
-
-    def finish(
-        batch: Batch, texts: list[str], job: Future[list[Fingerprint | None]]
-    ) -> tuple[Batch, list[Fingerprint | None]]:
-        try:
-            return batch, job.result()
-        except (BrokenProcessPool, OSError):
-            return batch, fingerprints(texts)
-
+    batch), a second process fingerprints the next batch while this one writes the current
+    (:class:`FingerprintWorker`)."""
+    worker = FingerprintWorker()
+    pending: tuple[Batch, Callable[[], list[Fingerprint | None]]] | None = None
     try:
         for batch in batches:
             texts = [a.text for _, a in batch if isinstance(a, Document)]
-            if pool is None and len(batch) >= BATCH_ARTICLES:
-                pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-            if pool is None:
+            if len(batch) >= BATCH_ARTICLES:
+                worker.start()
+            if not worker.started:
                 yield batch, fingerprints(texts)
                 continue
-            job = pool.submit(fingerprints, texts)
+            job = worker.submit(texts)
             if pending is not None:
-                yield finish(*pending)
-            pending = (batch, texts, job)
+                yield pending[0], pending[1]()
+            pending = (batch, job)
         if pending is not None:
-            yield finish(*pending)
+            yield pending[0], pending[1]()
     finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+        worker.close()
 
 
 def import_paths(

@@ -9,24 +9,15 @@ from pathlib import Path
 import pytest
 
 from cli.main import main
-from corpus.store import Store
 from tests.cli.conftest import run
-from tests.conftest import close_bound_database
-from tests.corpus.rich_corpus import build
+from tests.corpus.rich_corpus import build_file
 
 TABLE_COUNT = 14
 
 
 @pytest.fixture
 def source(tmp_path: Path) -> str:
-    url = str(tmp_path / "source.db")
-    close_bound_database()
-    store = Store.open(url)
-    try:
-        build(store)
-    finally:
-        store.close()
-    return url
+    return build_file(tmp_path / "source.db")
 
 
 def test_copy_prints_counts_and_checksums(

@@ -3,6 +3,7 @@ store can tell about a corpus, to compare a corpus with its copy."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from annotator.document import Document, Event, Relation, Span, Status
@@ -15,6 +16,7 @@ from corpus.models import Relation as RelationRow
 from corpus.models import Suggestion as SuggestionRow
 from corpus.resources import shipped_schema
 from corpus.store import Store
+from tests.conftest import close_bound_database
 
 ARTICLE = (
     "Russia said its air force had joined Turkish jets for the first time on Wednesday to "
@@ -150,6 +152,18 @@ def build(store: Store) -> dict[str, int]:
     )
     store.reject_suggestions([s.id for s in store.suggestions(doc, "carol") if s.label == "Actor"])
     return ids
+
+
+def build_file(path: Path) -> str:
+    """A SQLite corpus at ``path`` filled by :func:`build`, closed again; its url."""
+    url = str(path)
+    close_bound_database()
+    store = Store.open(url)
+    try:
+        build(store)
+    finally:
+        store.close()
+    return url
 
 
 def snapshot(store: Store) -> dict[str, Any]:

@@ -10,7 +10,6 @@ keeping the documents before whole, ids that go on as the database gives them.""
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -21,9 +20,9 @@ from annotator import formats
 from annotator.document import Document, Event, Relation, Span, Status
 from annotator.errors import AnnotatorError
 from annotator.formats.model import AnnotatedDocument
-from corpus import dedup, exchange, import_batch
-from corpus.annotation_bulk import Refusal
+from corpus import annotation_importer, dedup, exchange, import_batch
 from corpus.filters import DocumentFilter
+from corpus.span_plan import Refusal
 from corpus.store import Store
 
 TEXT = "Russian jets struck al-Bab on Wednesday, killing nine civilians."
@@ -243,7 +242,7 @@ def test_a_large_import_fingerprints_in_a_second_process_and_commits_in_batches(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(exchange, "FINGERPRINT_BATCH", 4)  # a second process from 8 on
-    monkeypatch.setattr(exchange, "BATCH_DOCUMENTS", 5)
+    monkeypatch.setattr(annotation_importer, "BATCH_DOCUMENTS", 5)
     texts = reports(23)
     path = write_doccano(tmp_path / "many.jsonl", texts)
     report = exchange.import_annotations(store, "jsonl", [path], annotator="alice")
@@ -291,9 +290,7 @@ def test_the_second_process_gives_the_fingerprints_of_the_stored_texts(
     docs = [AnnotatedDocument(Document(text=text), str(k)) for k, text in enumerate(texts)]
     docs.insert(4, AnnotatedDocument(Document(text="", id=1), "attached"))
     given = exchange._with_fingerprints(iter(docs))
-    first = next(given)
-    time.sleep(3)  # time enough for the process to start and fingerprint the next batches
-    pairs = [first, *given]
+    pairs = list(given)
     assert [doc for doc, _ in pairs] == docs
     assert [fp for _, fp in pairs] == [
         dedup.fingerprint(doc.text.replace("\r\n", "\n")) if doc.text else None for doc in docs

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from corpus.db import database
 from corpus.migrations import LATEST
 from corpus.store import Store
 from tests.conftest import close_bound_database, read_store
-from tests.corpus.rich_corpus import build, snapshot
+from tests.corpus.rich_corpus import build_file, snapshot
 
 
 @pytest.fixture
@@ -36,16 +35,9 @@ def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def source(tmp_path: Path) -> Iterator[str]:
+def source(tmp_path: Path) -> str:
     """A SQLite corpus with every kind of data in it."""
-    url = str(tmp_path / "source.db")
-    close_bound_database()
-    store = Store.open(url)
-    try:
-        build(store)
-    finally:
-        store.close()
-    yield url
+    return build_file(tmp_path / "source.db")
 
 
 def read(url: str) -> dict[str, object]:
@@ -134,10 +126,7 @@ def test_search_works_on_a_postgres_copy_and_new_ids_follow_the_copied_ones(
 def test_a_postgres_target_that_is_not_empty_is_refused_and_left_alone(
     source: str, pg_url: str
 ) -> None:
-    close_bound_database()
-    store = Store.open(pg_url)
-    store.add_document(Document("Already here."))
-    store.close()
+    read_store(pg_url, lambda store: store.add_document(Document("Already here.")))
     with pytest.raises(AnnotatorError, match=r"the target is not empty \(1 document row\)"):
         copy_corpus(source, pg_url)
     assert count_documents(pg_url) == 1
@@ -231,23 +220,21 @@ def test_an_empty_file_and_a_new_corpus_are_accepted_as_targets(
     assert_matches(copy_corpus(source, str(empty)))
     # A corpus just opened by the app holds the default schema and nothing else.
     new = str(tmp_path / "new.db")
-    close_bound_database()
-    store = Store.open(new)
     from corpus import seed
 
-    seed.prepare(store, with_seeds=False)
-    store.close()
+    read_store(new, lambda store: seed.prepare(store, with_seeds=False))
     assert_matches(copy_corpus(source, new))
     assert read(new)["schema_history"] == read(source)["schema_history"]
 
 
 def test_a_target_that_is_not_empty_is_refused_and_left_alone(source: str, tmp_path: Path) -> None:
     target = str(tmp_path / "full.db")
-    close_bound_database()
-    store = Store.open(target)
-    store.add_document(Document("Already here."))
-    store.annotator_id("zoe")
-    store.close()
+
+    def fill(store: Store) -> None:
+        store.add_document(Document("Already here."))
+        store.annotator_id("zoe")
+
+    read_store(target, fill)
     with pytest.raises(AnnotatorError) as caught:
         copy_corpus(source, target)
     message = str(caught.value)
@@ -261,12 +248,9 @@ def test_a_target_that_is_not_empty_is_refused_and_left_alone(source: str, tmp_p
 
 def test_a_target_with_a_schema_of_its_own_is_refused(source: str, tmp_path: Path) -> None:
     target = str(tmp_path / "schema.db")
-    close_bound_database()
-    store = Store.open(target)
     from corpus.resources import shipped_schema
 
-    store.set_schema(shipped_schema("conll-ner"))
-    store.close()
+    read_store(target, lambda store: store.set_schema(shipped_schema("conll-ner")))
     with pytest.raises(AnnotatorError, match=r"not empty \(1 schema version\)"):
         copy_corpus(source, target)
 

@@ -9,8 +9,10 @@ import pytest
 
 from annotator.document import Document, Span, Status
 from annotator.errors import AnnotatorError
+from corpus.document_listing import DocumentSummary
 from corpus.filters import ORDER_KEYS, DocumentFilter, DocumentOrder
-from corpus.store import DocumentSummary, Store
+from corpus.store import Store
+from tests.corpus.ordered_articles import add_articles, expected_order
 
 TEXT = "Nothing of note happened in the town today, officials said.\n"
 
@@ -183,40 +185,6 @@ def test_listings_carry_the_annotators_status_when_asked(store: Store) -> None:
 
 # -- order and paging ---------------------------------------------------------------------------
 
-# title, published, source, author: ties, and documents without a value. Capitalised words
-# only, which every collation orders alike.
-ARTICLES = [
-    ("Cherry", "2017-01-02", "Wire", "Smith"),
-    ("Apple", None, "Agency", None),
-    ("Banana", "2017-01-01", None, "Jones"),
-    ("Apple", "2017-01-02", "Wire", None),
-    ("Damson", None, None, "Smith"),
-    ("Elder", "2016-12-31", "Agency", "Adams"),
-    ("Banana", "2017-01-03", "Wire", None),
-]
-
-
-def add_articles(store: Store) -> list[int]:
-    return [
-        add(
-            store,
-            title,
-            text=f"{title}: article {i}.",
-            published=day,
-            source=source,
-            author=author,
-            collections=["odd"] if i % 2 else [],
-        )
-        for i, (title, day, source, author) in enumerate(ARTICLES)
-    ]
-
-
-def expected_order(values: dict[int, str | None], descending: bool) -> list[int]:
-    """Ids by value, ties by id, documents without a value last either way."""
-    valued = sorted(((v, i) for i, v in values.items() if v is not None), reverse=descending)
-    blank = sorted((i for i, v in values.items() if v is None), reverse=descending)
-    return [i for _, i in valued] + blank
-
 
 def pages(store: Store, size: int, **options: object) -> list[int]:
     """The ids of a listing read ``size`` at a time, each page resuming after the last."""
@@ -235,7 +203,7 @@ def pages(store: Store, size: int, **options: object) -> list[int]:
 def test_listings_sort_and_page_without_gaps_or_repeats(
     store: Store, key: str, descending: bool
 ) -> None:
-    ids = add_articles(store)
+    ids = add_articles(store, collection="odd")
     values = {s.id: getattr(s, key) for s in store.documents()}
     want = expected_order(values, descending)
     order = DocumentOrder(key, descending)

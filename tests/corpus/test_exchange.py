@@ -17,13 +17,8 @@ from annotator.errors import AnnotatorError
 from annotator.formats.model import ImportOptions
 from cli import main as cli_main
 from corpus import resources
-from corpus.exchange import (
-    ExportRequest,
-    annotator_in_name,
-    export_corpus,
-    import_annotations,
-    name_part,
-)
+from corpus.annotation_importer import annotator_in_name
+from corpus.exchange import ExportRequest, export_corpus, import_annotations, name_part
 from corpus.filters import DocumentFilter
 from corpus.store import Store
 from tests.conftest import close_bound_database

@@ -4,22 +4,11 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from corpus.ingest import ImportEvent, import_paths, importer
+from corpus.ingest import ImportEvent, ImportReport, import_paths, importer
 from corpus.store import Store
-from tests.conftest import close_bound_database
-
-
-@pytest.fixture
-def corpus(tmp_path: Path) -> Iterator[Store]:
-    close_bound_database()
-    store = Store.open(str(tmp_path / "corpus.db"))
-    yield store
-    store.close()
+from tests.corpus.test_ingest import corpus  # noqa: F401  (fixture used by name)
 
 
 def write_feed(path: Path, n: int) -> list[dict[str, str]]:
@@ -48,6 +37,17 @@ class CancelAfterFirstArticle:
         return bool(self.events)
 
 
+def import_cancelled(
+    store: Store, path: Path, n: int
+) -> tuple[ImportReport, list[dict[str, str]], CancelAfterFirstArticle]:
+    """Import a feed of ``n`` articles written to ``path``, cancelled once an article is
+    reported: the report, the records written and the callback."""
+    records = write_feed(path, n)
+    cancel = CancelAfterFirstArticle()
+    report = import_paths(store, [path], progress=cancel.progress, cancelled=cancel.cancelled)
+    return report, records, cancel
+
+
 def assert_store_holds_exactly(store: Store, report, records: list[dict[str, str]]) -> None:
     """The store holds the first ``report.imported`` records, each whole, and nothing else."""
     docs = [store.document(d.id) for d in store.documents()]
@@ -61,10 +61,7 @@ def test_cancel_stops_after_the_batch_in_flight(corpus, tmp_path, monkeypatch):
     # Batches of ten 100-character articles, whatever the machine's speed.
     monkeypatch.setattr(importer, "BATCH_CHARS", 1000)
     monkeypatch.setattr(importer, "BATCH_SECONDS", 3600.0)
-    path = tmp_path / "feed.jsonl"
-    records = write_feed(path, 100)
-    cancel = CancelAfterFirstArticle()
-    report = import_paths(corpus, [path], progress=cancel.progress, cancelled=cancel.cancelled)
+    report, records, cancel = import_cancelled(corpus, tmp_path / "feed.jsonl", 100)
     assert (report.imported, report.failed, report.duplicates) == (10, 0, 0)
     assert len(cancel.events) == 10  # the whole committed batch is reported, and no more
     assert corpus.count_documents() == 10
@@ -78,10 +75,7 @@ def test_cancel_during_a_large_import_ends_the_fingerprinting_process(
     # Full batches of five: the second process fingerprints the next batch while one is written.
     monkeypatch.setattr(importer, "BATCH_ARTICLES", 5)
     monkeypatch.setattr(importer, "BATCH_SECONDS", 3600.0)
-    path = tmp_path / "feed.jsonl"
-    records = write_feed(path, 40)
-    cancel = CancelAfterFirstArticle()
-    report = import_paths(corpus, [path], progress=cancel.progress, cancelled=cancel.cancelled)
+    report, records, _ = import_cancelled(corpus, tmp_path / "feed.jsonl", 40)
     assert report.imported == 5
     assert_store_holds_exactly(corpus, report, records)
     assert multiprocessing.active_children() == []

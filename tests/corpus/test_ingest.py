@@ -25,6 +25,7 @@ STORY = (
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> Iterator[Store]:
+    """A new corpus file, with no schema and no documents."""
     close_bound_database()
     store = Store.open(str(tmp_path / "corpus.db"))
     yield store
@@ -444,6 +445,7 @@ def test_a_failing_fingerprint_process_falls_back_to_this_one(corpus, tmp_path, 
     from concurrent.futures import Future
     from concurrent.futures.process import BrokenProcessPool
 
+    from corpus import fingerprint_worker
     from corpus.ingest import importer
 
     class BrokenPool:
@@ -461,7 +463,7 @@ def test_a_failing_fingerprint_process_falls_back_to_this_one(corpus, tmp_path, 
     path = tmp_path / "feed.jsonl"
     _feed_with_copies(path, 12)
     monkeypatch.setattr(importer, "BATCH_ARTICLES", 5)
-    monkeypatch.setattr(importer, "ProcessPoolExecutor", BrokenPool)
+    monkeypatch.setattr(fingerprint_worker, "ProcessPoolExecutor", BrokenPool)
     report = import_paths(corpus, [path])
     assert (report.imported, report.near_duplicates, report.failed) == (12, 1, 0)
 

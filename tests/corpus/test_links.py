@@ -17,15 +17,20 @@ def at(needle: str, label: str) -> Span:
     return Span(start, start + len(needle), label)
 
 
+def alices(store: Store, doc_id: int, *spans: tuple[str, str]) -> list[int]:
+    """Add alice's spans, each (word, label), to the document; their ids."""
+    return [store.add_span(doc_id, "alice", at(word, label)) for word, label in spans]
+
+
 @pytest.fixture
 def doc_id(store: Store) -> int:
     return store.add_document(Document(text=TEXT)).id
 
 
 def test_links_lists_relations_events_and_roles_with_ids(store: Store, doc_id: int) -> None:
-    russian = store.add_span(doc_id, "alice", at("Russian", "Actor"))
-    jets = store.add_span(doc_id, "alice", at("jets", "WeaponSystem"))
-    struck = store.add_span(doc_id, "alice", at("struck", "Attack"))
+    russian, jets, struck = alices(
+        store, doc_id, ("Russian", "Actor"), ("jets", "WeaponSystem"), ("struck", "Attack")
+    )
     bobs = store.add_span(doc_id, "bob", at("Russian", "Actor"))
     uses = store.add_relation(Relation("uses", russian, jets))
     attack = store.add_event(Event("Attack", struck), partial=True)
@@ -45,8 +50,7 @@ def test_links_lists_relations_events_and_roles_with_ids(store: Store, doc_id: i
 
 
 def test_roles_follow_the_schema(store: Store, doc_id: int) -> None:
-    russian = store.add_span(doc_id, "alice", at("Russian", "Actor"))
-    struck = store.add_span(doc_id, "alice", at("struck", "Attack"))
+    russian, struck = alices(store, doc_id, ("Russian", "Actor"), ("struck", "Attack"))
     attack = store.add_event(Event("Attack", struck), partial=True)
     with pytest.raises(AnnotatorError, match="takes WeaponSystem, not Actor"):
         store.add_event_role(attack, "instrument", russian)
@@ -60,9 +64,9 @@ def test_roles_follow_the_schema(store: Store, doc_id: int) -> None:
 
 
 def test_deleted_links_come_back_with_their_ids(store: Store, doc_id: int) -> None:
-    russian = store.add_span(doc_id, "alice", at("Russian", "Actor"))
-    jets = store.add_span(doc_id, "alice", at("jets", "WeaponSystem"))
-    struck = store.add_span(doc_id, "alice", at("struck", "Attack"))
+    russian, jets, struck = alices(
+        store, doc_id, ("Russian", "Actor"), ("jets", "WeaponSystem"), ("struck", "Attack")
+    )
     uses = store.add_relation(Relation("uses", russian, jets))
     attack = store.add_event(Event("Attack", struck, (("instrument", jets),)))
     role = store.add_event_role(attack, "attacker", russian)
@@ -86,8 +90,7 @@ def test_deleted_links_come_back_with_their_ids(store: Store, doc_id: int) -> No
 def test_a_relation_is_not_stored_twice_nor_from_a_span_to_itself(
     store: Store, doc_id: int
 ) -> None:
-    russian = store.add_span(doc_id, "alice", at("Russian", "Actor"))
-    jets = store.add_span(doc_id, "alice", at("jets", "WeaponSystem"))
+    russian, jets = alices(store, doc_id, ("Russian", "Actor"), ("jets", "WeaponSystem"))
     store.add_relation(Relation("uses", russian, jets))
     with pytest.raises(AnnotatorError, match="already"):
         store.add_relation(Relation("uses", russian, jets))
@@ -118,10 +121,14 @@ def test_an_identical_span_is_refused_but_another_label_is_not(store: Store, doc
 def test_a_reviewed_or_locked_document_refuses_every_change(
     store: Store, doc_id: int, status: str
 ) -> None:
-    russian = store.add_span(doc_id, "alice", at("Russian", "Actor"))
-    jets = store.add_span(doc_id, "alice", at("jets", "WeaponSystem"))
-    struck = store.add_span(doc_id, "alice", at("struck", "Attack"))
-    town = store.add_span(doc_id, "alice", at("al-Bab", "Location"))
+    russian, jets, struck, town = alices(
+        store,
+        doc_id,
+        ("Russian", "Actor"),
+        ("jets", "WeaponSystem"),
+        ("struck", "Attack"),
+        ("al-Bab", "Location"),
+    )
     uses = store.add_relation(Relation("uses", russian, jets))
     attack = store.add_event(Event("Attack", struck), partial=True)
     state = store.span_state(jets)
@@ -148,9 +155,9 @@ def test_a_reviewed_or_locked_document_refuses_every_change(
 
 
 def test_a_restore_whose_id_was_taken_is_refused_in_one_line(store: Store, doc_id: int) -> None:
-    russian = store.add_span(doc_id, "alice", at("Russian", "Actor"))
-    jets = store.add_span(doc_id, "alice", at("jets", "WeaponSystem"))
-    town = store.add_span(doc_id, "alice", at("al-Bab", "Location"))
+    russian, jets, town = alices(
+        store, doc_id, ("Russian", "Actor"), ("jets", "WeaponSystem"), ("al-Bab", "Location")
+    )
     uses = store.add_relation(Relation("uses", russian, jets))
     row = store.delete_relation(uses)
     other = store.add_relation(Relation("located_at", jets, town))
@@ -161,9 +168,9 @@ def test_a_restore_whose_id_was_taken_is_refused_in_one_line(store: Store, doc_i
 
 
 def test_a_relabel_that_breaks_a_link_is_refused(store: Store, doc_id: int) -> None:
-    russian = store.add_span(doc_id, "alice", at("Russian", "Actor"))
-    jets = store.add_span(doc_id, "alice", at("jets", "WeaponSystem"))
-    struck = store.add_span(doc_id, "alice", at("struck", "Attack"))
+    russian, jets, struck = alices(
+        store, doc_id, ("Russian", "Actor"), ("jets", "WeaponSystem"), ("struck", "Attack")
+    )
     store.add_relation(Relation("uses", russian, jets))
     drone = store.add_span(doc_id, "alice", at("Wednesday", "WeaponSystem"))
     store.add_event(Event("Attack", struck, (("instrument", drone),)))

@@ -3,13 +3,14 @@ that delete only what was approved, attribute values, and one transaction for al
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import pytest
 
 from annotator.document import Document, Event, Relation, Span
 from annotator.errors import AnnotatorError
-from annotator.schema import AttributeSpec, AttributeType, RoleSpec, Schema
+from annotator.schema import AttributeSpec, AttributeType, RelationSpec, RoleSpec, Schema
 from corpus.resources import shipped_schema
 from corpus.schema_edits import SchemaImpact, SchemaRenames
 from corpus.store import Store
@@ -24,6 +25,25 @@ def at(needle: str, label: str, **attributes: object) -> Span:
     """A ``label`` span over the first ``needle`` in TEXT."""
     start = TEXT.index(needle)
     return Span(start, start + len(needle), label, attributes)  # type: ignore[arg-type]
+
+
+def uses_and_attack_changed(
+    uses: Callable[[RelationSpec], RelationSpec],
+    role: str,
+    new_role: Callable[[RoleSpec], RoleSpec],
+    **attack: object,
+) -> Schema:
+    """The shipped schema with its ``uses`` relation changed by ``uses``, the Attack event's
+    ``role`` by ``new_role``, and the event's own fields by ``attack``."""
+    base = shipped_schema()
+    event = base.event("Attack")
+    assert event is not None
+    roles = tuple(new_role(r) if r.name == role else r for r in event.roles)
+    return replace(
+        base,
+        relations=tuple(uses(r) if r.name == "uses" else r for r in base.relations),
+        events=(replace(event, roles=roles, **attack),),  # type: ignore[arg-type]
+    )
 
 
 @dataclass
@@ -129,6 +149,14 @@ def with_attributes(schema: Schema, label: str, *attributes: AttributeSpec) -> S
     )
 
 
+def casualty_attributes() -> tuple[Schema, tuple[AttributeSpec, ...]]:
+    """The shipped schema, and the attributes of its Casualty label (count, kind, group)."""
+    base = shipped_schema()
+    casualty = base.label("Casualty")
+    assert casualty is not None
+    return base, casualty.attributes
+
+
 def stored(store: Store, doc: int) -> dict[int, Span]:
     """Every span of the document, by id."""
     return {s.id: s.span for s in store.spans(doc)}
@@ -215,23 +243,11 @@ def test_two_labels_can_swap_names(store: Store, corpus: Corpus) -> None:
 def test_relation_event_and_role_renames_carry_the_annotations(
     store: Store, corpus: Corpus
 ) -> None:
-    base = shipped_schema()
-    attack = base.event("Attack")
-    assert attack is not None
-    schema = replace(
-        base,
-        relations=tuple(
-            replace(r, name="employs") if r.name == "uses" else r for r in base.relations
-        ),
-        events=(
-            replace(
-                attack,
-                name="Strike",
-                roles=tuple(
-                    replace(r, name="weapon") if r.name == "instrument" else r for r in attack.roles
-                ),
-            ),
-        ),
+    schema = uses_and_attack_changed(
+        lambda r: replace(r, name="employs"),
+        "instrument",
+        lambda r: replace(r, name="weapon"),
+        name="Strike",
     )
     renames = SchemaRenames(
         relations={"uses": "employs"},
@@ -380,10 +396,7 @@ def test_renaming_an_attribute_carries_its_values(store: Store, corpus: Corpus) 
 def test_values_the_new_schema_rejects_are_removed_only_when_approved(
     store: Store, corpus: Corpus
 ) -> None:
-    base = shipped_schema()
-    casualty = base.label("Casualty")
-    assert casualty is not None
-    count, kind, _group = casualty.attributes
+    base, (count, kind, _group) = casualty_attributes()
     schema = with_attributes(
         base,
         "Casualty",
@@ -412,10 +425,7 @@ def test_values_the_new_schema_rejects_are_removed_only_when_approved(
 def test_values_that_still_fit_are_kept_and_a_new_required_value_is_reported(
     store: Store, corpus: Corpus
 ) -> None:
-    base = shipped_schema()
-    casualty = base.label("Casualty")
-    assert casualty is not None
-    count, kind, group = casualty.attributes
+    base, (count, kind, group) = casualty_attributes()
     source = AttributeSpec("source", AttributeType.TEXT, required=True)
     schema = with_attributes(
         base, "Casualty", replace(count, type=AttributeType.FLOAT), kind, group, source
@@ -435,23 +445,10 @@ def test_values_that_still_fit_are_kept_and_a_new_required_value_is_reported(
 def test_relations_and_roles_that_no_longer_fit_are_kept_and_reported(
     store: Store, corpus: Corpus
 ) -> None:
-    base = shipped_schema()
-    attack = base.event("Attack")
-    assert attack is not None
-    schema = replace(
-        base,
-        relations=tuple(
-            replace(r, heads=("Location",)) if r.name == "uses" else r for r in base.relations
-        ),
-        events=(
-            replace(
-                attack,
-                roles=tuple(
-                    RoleSpec(r.name, ("Location",)) if r.name == "attacker" else r
-                    for r in attack.roles
-                ),
-            ),
-        ),
+    schema = uses_and_attack_changed(
+        lambda r: replace(r, heads=("Location",)),
+        "attacker",
+        lambda r: RoleSpec(r.name, ("Location",)),
     )
     impact = store.schema_impact(schema)
     assert not impact.loses_anything()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.document import Document, Relation, Span, Status
+from annotator.document import Relation, Span, Status
 from annotator.errors import AnnotatorError
 from corpus.annotations import EditConflict
 from corpus.span_search import (
@@ -23,7 +23,7 @@ from corpus.span_search import (
 from corpus.store import Store
 from tests.conftest import close_bound_database
 from tests.corpus.team_corpus import open_team_corpus
-from tests.span_text import at
+from tests.span_text import at, two_annotated_documents
 
 ONE = (
     "Russian jets struck al-Bab on Wednesday, killing nine civilians.\n"
@@ -35,33 +35,24 @@ TWO = "قال مصدر طبي إن 12 مدنيا قتلوا في قصف على �
 @pytest.fixture
 def corpus(store: Store) -> dict[str, int]:
     """Two documents: alice annotated both, bob the first; casualty counts 9, 23, 12 and 10."""
-    one = store.add_document(Document(text=ONE, title="Jets strike al-Bab"), ["syria"]).id
-    two = store.add_document(Document(text=TWO, title="قصف على حلب")).id
-    store.add_annotation_set(
-        one,
-        "alice",
-        [
-            at(ONE, "Russian", "Actor"),
-            at(ONE, "jets", "WeaponSystem", category="aircraft"),
-            at(ONE, "al-Bab", "Location", type="city"),
-            at(ONE, "nine civilians", "Casualty", count=9, kind="killed", group="civilian"),
-            at(ONE, "23 fighters", "Casualty", count=23, kind="injured", group="combatant"),
-            at(ONE, "Idlib", "Location"),
-        ],
-    )
-    store.add_annotation_set(
-        two,
-        "alice",
-        [
-            at(TWO, "12 مدنيا", "Casualty", count=12, kind="killed", group="civilian"),
-            at(TWO, "حلب", "Location", type="city"),
-            at(TWO, "10 people", "Casualty", count=10, kind="killed"),
-            at(TWO, "Aleppo", "Location", type="city"),
-        ],
-    )
-    store.add_annotation_set(one, "bob", [at(ONE, "Russian jets", "WeaponSystem")])
-    store.set_status(one, "bob", Status.DONE)
-    return {"one": one, "two": two}
+    alice_one = [
+        at(ONE, "Russian", "Actor"),
+        at(ONE, "jets", "WeaponSystem", category="aircraft"),
+        at(ONE, "al-Bab", "Location", type="city"),
+        at(ONE, "nine civilians", "Casualty", count=9, kind="killed", group="civilian"),
+        at(ONE, "23 fighters", "Casualty", count=23, kind="injured", group="combatant"),
+        at(ONE, "Idlib", "Location"),
+    ]
+    alice_two = [
+        at(TWO, "12 مدنيا", "Casualty", count=12, kind="killed", group="civilian"),
+        at(TWO, "حلب", "Location", type="city"),
+        at(TWO, "10 people", "Casualty", count=10, kind="killed"),
+        at(TWO, "Aleppo", "Location", type="city"),
+    ]
+    bob = [at(ONE, "Russian jets", "WeaponSystem")]
+    ids = two_annotated_documents(store, ONE, TWO, (alice_one, alice_two), bob)
+    store.set_status(ids["one"], "bob", Status.DONE)
+    return ids
 
 
 def found(store: Store, **query: object) -> list[tuple[str, str]]:
@@ -314,7 +305,7 @@ def test_bulk_deletion_checks_versions_and_is_undone_with_the_same_ids(store, co
 
 @pytest.mark.postgres
 def test_an_annotator_may_not_relabel_or_delete_another_annotators_spans(pg_server, pg_url):
-    """Row-level security would skip bob's rows without a word; the bulk edits name them."""
+    """Row-level security would skip bob's rows without a word; the edits refuse them."""
     members = {"alice": "annotator", "bob": "annotator", "carol": "curator"}
     owner, doc = open_team_corpus(pg_url, ONE, "one", members)
     owner.set_blind(False)  # alice sees bob's work, and finds it
@@ -333,6 +324,9 @@ def test_an_annotator_may_not_relabel_or_delete_another_annotators_spans(pg_serv
         with pytest.raises(AnnotatorError, match="you may not change bob's annotations"):
             alice.bulk_delete_spans(ids)
         assert [h.label for h in alice.find_spans(SpanQuery())] == ["Actor", "Location"]
+        with pytest.raises(AnnotatorError, match="your role in this team corpus does not allow"):
+            alice.delete_spans(ids)  # the editor's delete: refused whole, not half done
+        assert len(alice.find_spans(SpanQuery())) == 2
         alice.relabel_spans(ids[1:], "Actor")  # her own
     finally:
         alice.close()

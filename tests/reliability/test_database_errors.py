@@ -6,7 +6,7 @@ from __future__ import annotations
 import peewee
 
 from corpus.db import first_database_error
-from ui.import_worker import one_line_error
+from ui.corpus_worker import one_line_error
 
 
 def _failed_rollback() -> peewee.OperationalError:

@@ -26,6 +26,7 @@ from corpus import resources
 from corpus.agreement_data import agreement_documents
 from corpus.curation import GOLD
 from corpus.store import Store
+from tests.ui.shown_window import show_window
 from ui import agreement_worker
 from ui.agreement_dashboard import CHOOSE_TWO, FEWER_THAN_TWO, AgreementDashboard
 from ui.agreement_panels import SavePrompts
@@ -105,11 +106,7 @@ def store(tmp_path) -> Iterator[Store]:
 
 @pytest.fixture
 def window(qtbot, store, tmp_path) -> Iterator[MainWindow]:
-    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(store, settings, annotator="alice")
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
+    w = show_window(qtbot, store, tmp_path)
     yield w
     if w.agreement.dashboard is not None:
         w.agreement.dashboard.wait(20_000)

@@ -4,28 +4,17 @@ header clicks, driven through the real widgets."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QComboBox
 
 from annotator.document import Document, Status
-from corpus import resources
 from corpus.store import Store
+from tests.ui.shown_window import store  # noqa: F401  (fixture used by name)
 from ui import document_table_model as dtm
 from ui.corpus_browser import CorpusBrowser
 from ui.document_table_model import DOCUMENT_ID_ROLE
-
-
-@pytest.fixture
-def store(tmp_path) -> Iterator[Store]:
-    """A new SQLite corpus with the shipped schema and no documents."""
-    s = Store.open(str(tmp_path / "c.db"))
-    s.set_schema(resources.shipped_schema())
-    yield s
-    s.close()
-
 
 _serial = itertools.count()  # keeps every text distinct: the store skips duplicates
 

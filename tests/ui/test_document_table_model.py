@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QTableView
 
 from annotator.document import Document, Span, Status
-from corpus import resources
 from corpus.filters import DocumentFilter
 from corpus.store import Store
+from tests.corpus import ordered_articles
+from tests.corpus.ordered_articles import add_articles, expected_order
+from tests.ui.shown_window import add_wire_article, store  # noqa: F401  (fixture used by name)
 from ui import document_table_model as dtm
 from ui.document_table_model import DOCUMENT_ID_ROLE, DocumentTableModel
 from ui.search_results_model import SearchResultsModel
 from ui.snippet_delegate import snippet_html
-
-
-@pytest.fixture
-def store(tmp_path) -> Iterator[Store]:
-    """A new SQLite corpus with the shipped schema and no documents."""
-    s = Store.open(str(tmp_path / "c.db"))
-    s.set_schema(resources.shipped_schema())
-    yield s
-    s.close()
 
 
 def add(store: Store, count: int) -> list[int]:
@@ -90,16 +81,7 @@ def test_scrolling_the_view_to_the_bottom_fetches_more(qtbot, store):
 
 
 def test_cells_show_each_column(store):
-    doc_id = store.add_document(
-        Document(
-            text="Jets struck the town.",
-            title="Strike",
-            author="Reuters",
-            published="2017-01-18",
-            source="Wire",
-        ),
-        collections=["syria", "seed"],
-    ).id
+    doc_id = add_wire_article(store, "Jets struck the town.", "Strike", ["syria", "seed"])
     store.add_span(doc_id, "ann", Span(0, 4, "WeaponSystem"))
     model = DocumentTableModel(store, annotator="ann")
     row = [model.index(0, c).data() for c in range(model.columnCount())]
@@ -183,40 +165,18 @@ def test_set_status_of_changes_one_cell(store):
     assert model.index(1, dtm.STATUS).data() == "in progress"
 
 
-# title, published, source, author: ties, missing values and one lower-case title
+# The corpus tests' articles with the second title lower-cased ("apple", after "Elder" in code
+# point order).
 ARTICLES = [
-    ("Cherry", "2017-01-02", "Wire", "Smith"),
-    ("apple", None, "Agency", None),
-    ("Banana", "2017-01-01", None, "Jones"),
-    ("Apple", "2017-01-02", "Wire", None),
-    ("Damson", None, None, "Smith"),
-    ("Elder", "2016-12-31", "Agency", "Adams"),
-    ("Banana", "2017-01-03", "Wire", None),
+    (title.lower() if i == 1 else title, *rest)
+    for i, (title, *rest) in enumerate(ordered_articles.ARTICLES)
 ]
-
-
-def add_articles(store: Store) -> list[int]:
-    return [
-        store.add_document(
-            Document(
-                text=f"{title}: article {i}.", title=title, published=day, source=src, author=by
-            )
-        ).id
-        for i, (title, day, src, by) in enumerate(ARTICLES)
-    ]
-
-
-def expected_order(values: dict[int, str | None], descending: bool) -> list[int]:
-    """Ids by value (code point order, as SQLite compares), ties by id, missing values last."""
-    valued = sorted(((v, i) for i, v in values.items() if v is not None), reverse=descending)
-    blank = sorted((i for i, v in values.items() if v is None), reverse=descending)
-    return [i for _, i in valued] + blank
 
 
 @pytest.mark.parametrize("column", sorted(dtm.SORT_KEYS))
 @pytest.mark.parametrize("order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder])
 def test_sorting_is_done_by_the_database_and_pages_in_order(qtmodeltester, store, column, order):
-    ids = add_articles(store)
+    ids = add_articles(store, ARTICLES)
     model = DocumentTableModel(store, page_size=3, annotator="ann")
     key = dtm.SORT_KEYS[column]
     values = {i: getattr(store.summary(i), key) for i in ids}
@@ -230,7 +190,7 @@ def test_sorting_is_done_by_the_database_and_pages_in_order(qtmodeltester, store
 
 
 def test_unsortable_columns_leave_the_order_and_minus_one_restores_import_order(store):
-    ids = add_articles(store)
+    ids = add_articles(store, ARTICLES)
     model = DocumentTableModel(store, annotator="ann")
     model.sort(dtm.TITLE, Qt.SortOrder.DescendingOrder)
     by_title = load_all(model)

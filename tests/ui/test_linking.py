@@ -5,6 +5,8 @@ the database at once."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QPoint, Qt
 
 from annotator.document import Document, Event, Relation, Span, Status
@@ -27,6 +29,16 @@ from ui.main_window import MainWindow
 
 def add(store: Store, doc_id: int, word: str, label: str) -> int:
     return store.add_span(doc_id, "alice", Span(*where(word), label))
+
+
+def show_spans(
+    window: MainWindow, store: Store, doc_id: int, *spans: tuple[str, str]
+) -> tuple[Any, list[int]]:
+    """Add ``spans`` (word, label) to the document and show it again: the text view, and the
+    spans' ids."""
+    ids = [add(store, doc_id, word, label) for word, label in spans]
+    reshow(window, doc_id)
+    return view_of(window), ids
 
 
 def relations(store: Store, doc_id: int) -> list[tuple[str, int, int]]:
@@ -108,10 +120,9 @@ def test_a_link_the_schema_does_not_allow_is_refused_with_a_reason(qtbot, window
 
 
 def test_escape_cancels_a_link_in_progress(qtbot, window, store, doc_id):
-    russian = add(store, doc_id, "Russian", "Actor")
-    jets = add(store, doc_id, "jets", "WeaponSystem")
-    reshow(window, doc_id)
-    view = view_of(window)
+    view, [russian, jets] = show_spans(
+        window, store, doc_id, ("Russian", "Actor"), ("jets", "WeaponSystem")
+    )
     click_span(qtbot, view, russian)
     key(qtbot, view, "Control+L")
     key(qtbot, view, "Escape")
@@ -121,10 +132,9 @@ def test_escape_cancels_a_link_in_progress(qtbot, window, store, doc_id):
 
 
 def test_ctrl_e_makes_the_selected_span_an_event_trigger(qtbot, window, store, doc_id):
-    struck = add(store, doc_id, "struck", "Attack")
-    russian = add(store, doc_id, "Russian", "Actor")
-    reshow(window, doc_id)
-    view = view_of(window)
+    view, [struck, russian] = show_spans(
+        window, store, doc_id, ("struck", "Attack"), ("Russian", "Actor")
+    )
     click_span(qtbot, view, struck)
     key(qtbot, view, "Control+E")
     assert [(e.event.type, e.event.trigger) for e in store.events(doc_id)] == [("Attack", struck)]
@@ -194,9 +204,7 @@ def test_label_all_occurrences_is_one_undo_step(qtbot, window, store):
 
 
 def test_span_ends_move_by_words_from_the_keyboard(qtbot, window, store, doc_id):
-    jets = add(store, doc_id, "jets", "WeaponSystem")
-    reshow(window, doc_id)
-    view = view_of(window)
+    view, [jets] = show_spans(window, store, doc_id, ("jets", "WeaponSystem"))
     click_span(qtbot, view, jets)
 
     def covered() -> str:
@@ -217,9 +225,7 @@ def test_span_ends_move_by_words_from_the_keyboard(qtbot, window, store, doc_id)
 
 
 def test_dragging_a_span_end_moves_it_to_a_word_boundary(qtbot, window, store, doc_id):
-    jets = add(store, doc_id, "jets", "WeaponSystem")
-    reshow(window, doc_id)
-    view = view_of(window)
+    view, [jets] = show_spans(window, store, doc_id, ("jets", "WeaponSystem"))
     click_span(qtbot, view, jets)
     rect = view.span_rects(jets)[0]
     grip = QPoint(int(rect.right()), int(rect.center().y()))
@@ -249,9 +255,7 @@ def test_a_locked_document_refuses_edits_with_a_message(qtbot, window, store, do
 
 
 def test_right_click_on_a_span_offers_the_annotate_menu(qtbot, window, store, doc_id, monkeypatch):
-    russian = add(store, doc_id, "Russian", "Actor")
-    reshow(window, doc_id)
-    view = view_of(window)
+    view, [russian] = show_spans(window, store, doc_id, ("Russian", "Actor"))
     qtbot.waitUntil(lambda: bool(view.span_rects(russian)))
     offered: list[str] = []
 
@@ -316,9 +320,7 @@ def test_relabelling_a_linked_span_out_of_its_link_is_refused(qtbot, window, sto
 
 
 def test_a_click_on_a_span_end_is_not_a_drag(qtbot, window, store, doc_id):
-    jets = add(store, doc_id, "jets", "WeaponSystem")
-    reshow(window, doc_id)
-    view = view_of(window)
+    view, [jets] = show_spans(window, store, doc_id, ("jets", "WeaponSystem"))
     click_span(qtbot, view, jets)
     rect = view.span_rects(jets)[0]
     grip = QPoint(int(rect.right()), int(rect.center().y()))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -10,8 +10,8 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QMessageBox, QTableView
 
 from annotator.document import Document, Span
-from corpus import resources
 from corpus.store import Store
+from tests.ui.shown_window import add_wire_article, show_window, store  # noqa: F401  (fixture used by name)
 from ui import app as app_module
 from ui.main_window import EMPTY_CORPUS_MESSAGE, MainWindow
 
@@ -27,25 +27,9 @@ ARTICLES = [
 
 
 @pytest.fixture
-def store(tmp_path) -> Iterator[Store]:
-    """A new SQLite corpus with the shipped schema and no documents."""
-    s = Store.open(str(tmp_path / "c.db"))
-    s.set_schema(resources.shipped_schema())
-    yield s
-    s.close()
-
-
-@pytest.fixture
 def ids(store) -> list[int]:
     """Three English articles in the store."""
-    return [
-        store.add_document(
-            Document(
-                text=text, title=title, author="Reuters", published="2017-01-18", source="Wire"
-            )
-        ).id
-        for title, text in ARTICLES
-    ]
+    return [add_wire_article(store, text, title) for title, text in ARTICLES]
 
 
 @pytest.fixture
@@ -53,12 +37,7 @@ def make_window(qtbot, store, tmp_path) -> Callable[[], MainWindow]:
     """Build, show and register a main window whose settings live in tmp_path."""
 
     def make() -> MainWindow:
-        settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(store, settings, annotator="ann")
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitExposed(window)
-        return window
+        return show_window(qtbot, store, tmp_path, annotator="ann")
 
     return make
 

@@ -3,43 +3,23 @@ value named in the dialog."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
 from annotator.document import Document
 from annotator.errors import AnnotatorError
-from corpus import resources
-from corpus.store import Store
+from tests.ui.shown_window import add_wire_article, store  # noqa: F401  (fixture used by name)
 from ui import metadata_editor
 from ui.metadata_editor import INVALID_STYLE, MetadataEditor, edit_metadata
-
-
-@pytest.fixture
-def store(tmp_path) -> Iterator[Store]:
-    """A new SQLite corpus with the shipped schema and no documents."""
-    s = Store.open(str(tmp_path / "c.db"))
-    s.set_schema(resources.shipped_schema())
-    yield s
-    s.close()
 
 
 @pytest.fixture
 def doc_id(store) -> int:
     """An article about a zeppelin, in two collections, with a third collection in the corpus."""
     store.add_document(Document(text="Another article.\n"), collections=["archive"])
-    return store.add_document(
-        Document(
-            text="Nothing of note happened in the town today.\n",
-            title="Zeppelin sighted",
-            author="Reuters",
-            published="2017-01-18",
-            source="Wire",
-        ),
-        collections=["seed", "Syria"],
-    ).id
+    text = "Nothing of note happened in the town today.\n"
+    return add_wire_article(store, text, "Zeppelin sighted", ["seed", "Syria"])
 
 
 @pytest.fixture

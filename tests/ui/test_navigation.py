@@ -3,16 +3,13 @@ Drives the real window with the keyboard and checks the view and the database.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from annotator.document import Document, Span
-from corpus import resources
 from corpus.store import Store
-from tests.ui.shown_window import show_window
+from tests.ui.shown_window import show_window, store  # noqa: F401  (fixture used by name)
 from ui.main_window import MainWindow
 
 TEXT = "👍🏽🇸🇾 Russian jets struck al-Bab. قال مصدر طبي إن الغارة قتلت مدنيين. Russian 𝐀 jets.\n"
@@ -25,15 +22,6 @@ ALT = Qt.KeyboardModifier.AltModifier
 @pytest.fixture
 def db_path(tmp_path) -> str:
     return str(tmp_path / "c.db")
-
-
-@pytest.fixture
-def store(db_path) -> Iterator[Store]:
-    """A new SQLite corpus file with the shipped schema."""
-    s = Store.open(db_path)
-    s.set_schema(resources.shipped_schema())
-    yield s
-    s.close()
 
 
 def open_window(qtbot, store: Store, tmp_path) -> MainWindow:

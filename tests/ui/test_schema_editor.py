@@ -4,8 +4,6 @@ validation. What the database holds is read back through a second connection."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QColor, QKeyEvent
@@ -25,9 +23,9 @@ from annotator.document import Document, Event, Relation, Span
 from annotator.errors import AnnotatorError
 from annotator.schema import AttributeType
 from corpus import db as corpus_db
-from corpus import resources
 from corpus.schema_edits import SchemaRenames
 from corpus.store import Store
+from tests.ui.shown_window import store  # noqa: F401  (fixture used by name)
 from ui.label_legend import SWATCH_SIZE
 from ui.schema_editor import SchemaEditor, edit_schema
 from ui.schema_editor_draft import SchemaDraft
@@ -44,15 +42,6 @@ def where(phrase: str) -> tuple[int, int]:
 @pytest.fixture
 def path(tmp_path) -> str:
     return str(tmp_path / "c.db")
-
-
-@pytest.fixture
-def store(path) -> Iterator[Store]:
-    """A new SQLite corpus file with the shipped (conflict) schema."""
-    s = Store.open(path)
-    s.set_schema(resources.shipped_schema())
-    yield s
-    s.close()
 
 
 @pytest.fixture

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication
-
+from tests.ui.screenshot_script import picture_sizes
 from ui import screenshots
 
 
@@ -21,16 +19,10 @@ def test_demo_corpus_holds_the_seed_and_an_arabic_article(tmp_path):
 
 
 def test_script_writes_the_screenshots(qapp, tmp_path):
-    style, palette = qapp.style().name(), QApplication.palette()
-    try:
-        assert screenshots.main([str(tmp_path)]) == 0
-    finally:
-        qapp.setStyle(style)
-        qapp.setPalette(palette)
     names = ("main-window", "main-window-annotating", "main-window-arabic")
-    for name in (*names, "main-window-search", "main-window-dark"):
-        image = QImage(str(tmp_path / f"{name}.png"))
-        assert (image.width(), image.height()) == (1280, 800), name
+    names += ("main-window-search", "main-window-dark")
+    for name, size in picture_sizes(qapp, screenshots.main, tmp_path, names).items():
+        assert size == (1280, 800), name
 
 
 def test_script_wants_one_folder(capsys):

@@ -3,7 +3,6 @@ widgets, each edit in the database at once (read back through a second store) an
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
@@ -15,6 +14,7 @@ from annotator.schema import AttributeSpec, AttributeType
 from corpus import resources
 from corpus.store import Store
 from tests.conftest import second_store
+from tests.ui.shown_window import store  # noqa: F401  (fixture used by name)
 from tests.ui.test_annotating import TEXT, click_span, key, reshow
 from ui.main_window import MainWindow
 from ui.span_details import HINT, UNSET
@@ -26,15 +26,6 @@ CASUALTY = "قتلت 𝐀 مدنيين"  # "killed A civilians", with an astral 
 def path(tmp_path) -> str:
     """The corpus file."""
     return str(tmp_path / "c.db")
-
-
-@pytest.fixture
-def store(path) -> Iterator[Store]:
-    """A new SQLite corpus file with the shipped (conflict) schema."""
-    s = Store.open(path)
-    s.set_schema(resources.shipped_schema())
-    yield s
-    s.close()
 
 
 @pytest.fixture

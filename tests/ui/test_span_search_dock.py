@@ -12,10 +12,10 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from annotator.document import Document, Span, Status
+from annotator.document import Span, Status
 from corpus.span_search import SpanHit
 from corpus.store import Store
-from tests.span_text import at
+from tests.span_text import at, two_annotated_documents
 from tests.ui.shown_window import show_window, store  # noqa: F401  (fixture used by name)
 from ui import span_search_dock
 from ui.main_window import MainWindow
@@ -39,29 +39,19 @@ TWO = "👍🏽 قال مصدر طبي إن 12 مدنيا قتلوا في قصف
 @pytest.fixture
 def docs(store: Store) -> dict[str, int]:
     """alice annotated both documents, bob the first."""
-    one = store.add_document(Document(text=ONE, title="Jets strike al-Bab"), ["syria"]).id
-    two = store.add_document(Document(text=TWO, title="قصف على حلب")).id
-    store.add_annotation_set(
-        one,
-        "alice",
-        [
-            at(ONE, "Russian", "Actor"),
-            at(ONE, "al-Bab", "Location", type="city"),
-            at(ONE, "nine civilians", "Casualty", count=9, kind="killed"),
-            at(ONE, "Idlib", "Location"),
-        ],
-    )
-    store.add_annotation_set(
-        two,
-        "alice",
-        [
-            at(TWO, "12 مدنيا", "Casualty", count=12, kind="killed"),
-            at(TWO, "حلب", "Location", type="city"),
-            at(TWO, "10 people", "Casualty", count=10, kind="killed"),
-        ],
-    )
-    store.add_annotation_set(one, "bob", [at(ONE, "Russian jets", "WeaponSystem")])
-    return {"one": one, "two": two}
+    alice_one = [
+        at(ONE, "Russian", "Actor"),
+        at(ONE, "al-Bab", "Location", type="city"),
+        at(ONE, "nine civilians", "Casualty", count=9, kind="killed"),
+        at(ONE, "Idlib", "Location"),
+    ]
+    alice_two = [
+        at(TWO, "12 مدنيا", "Casualty", count=12, kind="killed"),
+        at(TWO, "حلب", "Location", type="city"),
+        at(TWO, "10 people", "Casualty", count=10, kind="killed"),
+    ]
+    bob = [at(ONE, "Russian jets", "WeaponSystem")]
+    return two_annotated_documents(store, ONE, TWO, (alice_one, alice_two), bob)
 
 
 @pytest.fixture

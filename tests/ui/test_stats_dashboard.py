@@ -14,13 +14,14 @@ from matplotlib.backend_bases import MouseEvent
 from matplotlib.colors import to_hex
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication, QToolTip
+from PySide6.QtWidgets import QToolTip
 
 from annotator.document import Document, Span
 from corpus import resources
 from corpus.statistics import StatisticsScope
 from corpus.store import Store
 from tests.corpus import statistics_corpus as corpus
+from tests.ui.screenshot_script import picture_sizes
 from tests.ui.test_agreement_dashboard import read_csv, saving_to
 from ui import stats_screenshots, stats_worker
 from ui.main_window import MainWindow
@@ -314,12 +315,8 @@ def test_save_csv_writes_the_stores_figures(qtbot, window, monkeypatch, tmp_path
 
 
 def test_the_screenshot_script_writes_its_pictures(qapp, tmp_path):
-    style, palette = qapp.style().name(), QApplication.palette()
-    try:
-        assert stats_screenshots.main([str(tmp_path)]) == 0
-    finally:
-        qapp.setStyle(style)
-        qapp.setPalette(palette)
-    for name in ("statistics", "statistics-map", "statistics-dark", "statistics-arabic"):
-        image = QImage(str(tmp_path / f"{name}.png"))
-        assert image.width() >= 1200 and image.height() >= 800, name
+    names = ("statistics", "statistics-map", "statistics-dark", "statistics-arabic")
+    for name, (width, height) in picture_sizes(
+        qapp, stats_screenshots.main, tmp_path, names
+    ).items():
+        assert width >= 1200 and height >= 800, name

@@ -18,6 +18,7 @@ from corpus.store import Store
 from tests.conftest import ENGINES, close_bound_database, corpus_url
 
 # The SQLite ``store``; the tests below that need both engines take ``either_store``.
+from tests.ui.screenshot_script import picture_sizes
 from tests.ui.shown_window import show_window, store  # noqa: F401  (fixture used by name)
 from ui import suggestion_screenshots
 from ui.main_window import MainWindow
@@ -453,15 +454,6 @@ def test_a_run_cancelled_before_it_starts_stores_nothing(qtbot, store, tmp_path)
 
 
 def test_the_screenshot_script_writes_its_pictures(qapp, tmp_path):
-    from PySide6.QtGui import QImage
-    from PySide6.QtWidgets import QApplication
-
-    style, palette = qapp.style().name(), QApplication.palette()
-    try:
-        assert suggestion_screenshots.main([str(tmp_path)]) == 0
-    finally:
-        qapp.setStyle(style)
-        qapp.setPalette(palette)
-    for name in ("suggestions", "suggestions-dark", "suggestions-arabic"):
-        image = QImage(str(tmp_path / f"{name}.png"))
-        assert (image.width(), image.height()) == (1280, 800), name
+    names = ("suggestions", "suggestions-dark", "suggestions-arabic")
+    for name, size in picture_sizes(qapp, suggestion_screenshots.main, tmp_path, names).items():
+        assert size == (1280, 800), name

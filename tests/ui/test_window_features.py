@@ -24,8 +24,8 @@ from tests.ui.test_annotating import (  # noqa: F401  (fixtures used by name)
     window,
 )
 from ui import app as app_module
+from ui import main_menus, window_session
 from ui import main_window as main_window_module
-from ui import window_session
 from ui.appearance import VisibleIndicatorStyle
 from ui.main_window import MainWindow
 from ui.palette import dark_palette
@@ -39,7 +39,7 @@ def test_ctrl_o_imports_in_the_background_and_the_list_follows(
     folder.mkdir()
     for n in range(3):
         (folder / f"a{n}.txt").write_text(f"Report {n}\n\nShelling hit village {n} at dawn.\n")
-    monkeypatch.setattr(main_window_module, "choose_import_paths", lambda parent: [str(folder)])
+    monkeypatch.setattr(main_menus, "choose_import_paths", lambda parent: [str(folder)])
     before = window.browser.document_model.total()
     shown = window.reader.document_id()
     drag(qtbot, view_of(window), *where("jets"))

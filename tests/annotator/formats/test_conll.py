@@ -27,9 +27,9 @@ from annotator.formats.model import (
     normalized,
 )
 from annotator.tokenizer import Token, tokenize
+from tests.annotator.formats.harness import SAMPLES, labelled, read_with
 from tests.annotator.formats.strategies import annotated_documents, texts
 
-SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples"
 SEQEVAL = {"iob1": IOB1, "bio": IOB2, "bioes": IOBES, "bilou": BILOU}
 SCHEMES = list(SEQEVAL)
 
@@ -44,13 +44,7 @@ def sample(relative: str) -> Path:
 def read(
     paths: Sequence[Path], scheme: str | None = None, **options
 ) -> tuple[list[AnnotatedDocument], Report]:
-    report = Report()
-    docs = list(conll.read(list(paths), ImportOptions(scheme=scheme, **options), report))
-    return docs, report
-
-
-def labelled(doc: AnnotatedDocument) -> list[tuple[str, str]]:
-    return [(s.label, doc.text[s.start : s.end]) for s in doc.spans]
+    return read_with(conll.read, paths, ImportOptions(scheme=scheme, **options))
 
 
 SPACY_SPANS = [

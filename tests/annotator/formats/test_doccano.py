@@ -22,10 +22,10 @@ from annotator.formats.model import (
     normalized,
 )
 from annotator.schema import LabelSpec, RelationSpec, Schema
+from tests.annotator.formats.harness import labelled as covered
+from tests.annotator.formats.harness import read_with, sample_folder, write_with
 from tests.annotator.formats.strategies import annotated_documents
 
-SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples"
-DOCCANO = SAMPLES / "doccano"
 WITH_RELATIONS = Schema(
     "s", (LabelSpec("Actor", "#123456"),), (RelationSpec("located_at", ("*",), ("*",)),)
 )
@@ -33,27 +33,17 @@ UTF16 = ImportOptions(offsets="utf16")
 
 
 def samples() -> Path:
-    if not DOCCANO.is_dir():
-        pytest.skip("../shared/samples is absent: the doccano samples cannot be checked")
-    return DOCCANO
+    return sample_folder("doccano", "the doccano samples cannot be checked")
 
 
 def read(
     *paths: Path, options: ImportOptions | None = None
 ) -> tuple[list[AnnotatedDocument], Report]:
-    report = Report()
-    docs = list(doccano.read(list(paths), options or ImportOptions(), report))
-    return docs, report
-
-
-def covered(doc: AnnotatedDocument) -> list[tuple[str, str]]:
-    return [(s.label, doc.text[s.start : s.end]) for s in doc.spans]
+    return read_with(doccano.read, paths, options or ImportOptions())
 
 
 def export(docs: list[AnnotatedDocument], out: Path, **options: object) -> Report:
-    report = Report()
-    doccano.write(docs, out, ExportOptions(**options), report)  # type: ignore[arg-type]
-    return report
+    return write_with(doccano.write, docs, out, ExportOptions(**options))  # type: ignore[arg-type]
 
 
 def units(text: str, start: int, end: int) -> str:

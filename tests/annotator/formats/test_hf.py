@@ -26,10 +26,10 @@ from annotator.formats.model import (
     normalized,
 )
 from annotator.schema import LabelSpec, Schema
+from tests.annotator.formats.harness import labelled, read_with, sample_folder
 from tests.annotator.formats.strategies import annotated_documents
 from tests.annotator.formats.test_conll import SCHEMES, SEQEVAL, hard_doc, line_tokens
 
-SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples"
 SAMPLE_SPANS = [
     ("ORG", "EU"),
     ("MISC", "German"),
@@ -43,20 +43,13 @@ SAMPLE_TEXT = (
 
 
 def samples() -> Path:
-    if not SAMPLES.is_dir():
-        pytest.skip("../shared/samples is absent: the sample files are not on this machine")
-    return SAMPLES / "hf-datasets"
+    return sample_folder("hf-datasets", "the sample files are not on this machine")
 
 
 def read(
     paths: Sequence[Path], scheme: str | None = None
 ) -> tuple[list[AnnotatedDocument], Report]:
-    report = Report()
-    return list(hf.read(list(paths), ImportOptions(scheme=scheme), report)), report
-
-
-def labelled(doc: AnnotatedDocument) -> list[tuple[str, str]]:
-    return [(s.label, doc.text[s.start : s.end]) for s in doc.spans]
+    return read_with(hf.read, paths, ImportOptions(scheme=scheme))
 
 
 def test_the_jsonl_sample_imports_with_the_features_beside_it() -> None:

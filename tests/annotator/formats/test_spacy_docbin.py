@@ -27,9 +27,11 @@ from annotator.formats.model import (  # noqa: E402
     normalized,
 )
 from annotator.tokenizer import Token, tokenize  # noqa: E402
+from tests.annotator.formats.harness import labelled as covered  # noqa: E402
+from tests.annotator.formats.harness import read_with, sample_folder, write_with  # noqa: E402
 from tests.annotator.formats.strategies import annotated_documents  # noqa: E402
+from tests.annotator.formats.test_conll import SPACY_SPANS  # noqa: E402
 
-SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples"
 NLP = spacy.blank("xx")
 
 TEXT = "Russian jets 🇸🇾 struck al-Bab\tقتلت مدنيين, e\u0301te 👍🏽.\n\nZürich  😀 end"
@@ -41,15 +43,11 @@ def at(word: str, label: str, text: str = TEXT, **extra: object) -> Span:
 
 
 def export(docs: list[AnnotatedDocument], out: Path, **options: object) -> Report:
-    report = Report()
-    spacy_docbin.write(iter(docs), out, ExportOptions(**options), report)  # type: ignore[arg-type]
-    return report
+    return write_with(spacy_docbin.write, iter(docs), out, ExportOptions(**options))  # type: ignore[arg-type]
 
 
 def import_(*paths: Path, **options: object) -> tuple[list[AnnotatedDocument], Report]:
-    report = Report()
-    docs = list(spacy_docbin.read(list(paths), ImportOptions(**options), report))  # type: ignore[arg-type]
-    return docs, report
+    return read_with(spacy_docbin.read, paths, ImportOptions(**options))  # type: ignore[arg-type]
 
 
 def spacy_docs(path: Path) -> list[Doc]:
@@ -76,14 +74,7 @@ def write_docbin(path: Path, docs: list[Doc], user_data: bool = False) -> Path:
 
 @pytest.fixture
 def samples() -> Path:
-    folder = SAMPLES / "spacy"
-    if not folder.is_dir():
-        pytest.skip(f"../shared/samples is absent ({folder}): the sample tests need it")
-    return folder
-
-
-def covered(doc: AnnotatedDocument) -> list[tuple[str, str]]:
-    return [(s.label, doc.text[s.start : s.end]) for s in doc.spans]
+    return sample_folder("spacy", "the sample tests need it")
 
 
 def test_the_generated_sample_brings_overlapping_spans_and_entities(samples: Path) -> None:
@@ -105,15 +96,7 @@ def test_the_converted_conll_sample_brings_its_entities(samples: Path) -> None:
     [doc], report = import_(samples / "converted-from-ner-token-per-line-conll2003.spacy")
     assert doc.text.startswith("When Sebastian Thrun started working on self - driving cars")
     assert len(doc.text) == 335
-    assert covered(doc) == [
-        ("PERSON", "Sebastian Thrun"),
-        ("ORG", "Google"),
-        ("DATE", "2007"),
-        ("NORP", "American"),
-        ("PERSON", "Thrun"),
-        ("ORG", "Recode"),
-        ("DATE", "earlier this week"),
-    ]
+    assert covered(doc) == SPACY_SPANS
     assert doc.spans[0].start == 5 and doc.spans[-1].end == 332
     assert not report.errors
 

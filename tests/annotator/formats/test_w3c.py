@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator import formats
 from annotator.document import Document, Event, Relation, Span
 from annotator.formats.model import (
     AnnotatedDocument,
@@ -22,26 +21,26 @@ from annotator.formats.model import (
 )
 from annotator.formats.w3c_terms import attribute_tag, tag_value
 from annotator.offsets import Utf16Map
+from tests.annotator.formats.harness import (
+    read_with,
+    sample_folder,
+    word_offsets,
+    write_with,
+    writer_and_reader,
+)
 from tests.annotator.formats.strategies import annotated_documents
 
-SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples"
-W3C_SAMPLES = SAMPLES / "w3c-web-annotation"
-FORMAT = formats.get("w3c")
-assert FORMAT.write is not None and FORMAT.read is not None
-write, read = FORMAT.write, FORMAT.read
+write, read = writer_and_reader("w3c")
 
 TEXT = "Russian jets 🇸🇾 struck al-Bab\n\tقتلت مدنيين e\u0301 👍🏽 nine"
 
 
 def _samples() -> Path:
-    if not W3C_SAMPLES.is_dir():
-        pytest.skip("../shared/samples is absent: the W3C samples cannot be read")
-    return W3C_SAMPLES
+    return sample_folder("w3c-web-annotation", "the W3C samples cannot be read")
 
 
 def _at(word: str, text: str = TEXT) -> tuple[int, int]:
-    start = text.index(word)
-    return start, start + len(word)
+    return word_offsets(word, text)
 
 
 def _rich() -> AnnotatedDocument:
@@ -75,14 +74,11 @@ def _rich() -> AnnotatedDocument:
 
 def _export(tmp_path: Path, docs: list[AnnotatedDocument], **options: Any) -> tuple[Path, Report]:
     out = tmp_path / "out.jsonld"
-    report = Report()
-    write(docs, out, ExportOptions(**options), report)
-    return out, report
+    return out, write_with(write, docs, out, ExportOptions(**options))
 
 
 def _import(*paths: Path, **options: Any) -> tuple[list[AnnotatedDocument], Report]:
-    report = Report()
-    return list(read(list(paths), ImportOptions(**options), report)), report
+    return read_with(read, paths, ImportOptions(**options))
 
 
 def _annotations(out: Path) -> list[dict[str, Any]]:

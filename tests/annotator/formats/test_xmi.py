@@ -16,7 +16,6 @@ from hypothesis import given, settings
 
 from annotator import formats
 from annotator.document import Document, Event, Relation, Span
-from annotator.errors import SchemaError
 from annotator.formats import xmi
 from annotator.formats.model import (
     AnnotatedDocument,
@@ -36,6 +35,7 @@ from annotator.formats.xmi_typesystem import (
     schema_writer,
 )
 from annotator.schema_yaml import load_schema_file
+from tests.annotator.formats.harness import assert_refused
 from tests.annotator.formats.strategies import annotated_documents
 
 pytestmark = pytest.mark.filterwarnings("ignore:Trying to add feature `type`")
@@ -315,12 +315,10 @@ def test_an_export_without_schema_gives_layers_a_schema_can_be_derived_from(
 
 def test_schema_reader_refuses_what_is_not_a_type_system(tmp_path: Path) -> None:
     path = tmp_path / "other.xml"
-    path.write_text("<labels><label/></labels>")
-    with pytest.raises(SchemaError, match="not a UIMA type system"):
-        schema_reader(path)
-    path.write_text('<!DOCTYPE x [<!ENTITY e "e">]><typeSystemDescription/>')
-    with pytest.raises(SchemaError, match="safe"):
-        schema_reader(path)
+    assert_refused(schema_reader, path, "<labels><label/></labels>", "not a UIMA type system")
+    assert_refused(
+        schema_reader, path, '<!DOCTYPE x [<!ENTITY e "e">]><typeSystemDescription/>', "safe"
+    )
 
 
 # -- what XMI cannot hold -----------------------------------------------------------------------

@@ -1,44 +1,24 @@
-"""Label Studio JSON and its labelling config: the real samples import, offsets are exact on
-troublesome text (code points, as Label Studio counts them), bad records are refused with
-file, line and reason, what cannot be carried is counted, and export, import, export again is
-identical."""
+"""Label Studio JSON import: the real samples import, offsets are exact on troublesome text
+(code points, as Label Studio counts them), bad records are refused with file, line and
+reason, what the reader understands, and the JSON stream read one element at a time."""
 
 from __future__ import annotations
 
-import gc
 import io
 import json
-import tempfile
-import weakref
-from collections.abc import Iterator
 from pathlib import Path
 
-import defusedxml.ElementTree as SafeET
 import pytest
-from hypothesis import given, settings
 
-from annotator import formats
-from annotator.document import Document, Event, Relation, Span
-from annotator.errors import SchemaError
+from annotator.document import Document, Relation, Span
 from annotator.formats import labelstudio_json
-from annotator.formats.labelstudio import FORMAT, config_path
-from annotator.formats.labelstudio_config import attribute_controls, schema_reader, schema_writer
+from annotator.formats.labelstudio_config import schema_reader
 from annotator.formats.labelstudio_json import JsonStreamError, json_items
-from annotator.formats.model import (
-    AnnotatedDocument,
-    ExportOptions,
-    ImportOptions,
-    Report,
-    normalized,
-)
-from annotator.schema import AttributeSpec, AttributeType, LabelSpec, Schema
-from annotator.schema_yaml import load_schema_file
-from tests.annotator.formats.strategies import annotated_documents
+from annotator.formats.model import AnnotatedDocument, normalized
+from tests.annotator.formats.labelstudio_files import ROOT, _read, _tasks, _write
 
-ROOT = Path(__file__).resolve().parents[3]
 SAMPLES = ROOT.parent / "shared" / "samples"
 LS = SAMPLES / "label-studio"
-CONFLICT = ROOT / "schemas" / "conflict.yaml"
 TRICKY = "Russian jets 🇸🇾 struck\tal-Bab: قتلت nine e\u0301 civilians 👍🏽.\nZürich 𝐀𝐁"
 
 
@@ -47,22 +27,6 @@ def samples() -> Path:
     if not LS.is_dir():
         pytest.skip("../shared/samples is absent: the Label Studio samples cannot be read")
     return LS
-
-
-def _read(*paths: Path, **options: int) -> tuple[list[AnnotatedDocument], Report]:
-    report = Report()
-    docs = list(FORMAT.read(list(paths), ImportOptions(**options), report))
-    return docs, report
-
-
-def _write(docs: list[AnnotatedDocument], out: Path, schema: Schema | None = None) -> Report:
-    report = Report()
-    FORMAT.write(iter(docs), out, ExportOptions(schema=schema), report)
-    return report
-
-
-def _tasks(path: Path) -> list[dict]:
-    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def _covered(doc: AnnotatedDocument) -> list[tuple[str, str]]:
@@ -334,213 +298,6 @@ def test_json_min_and_plain_tasks(tmp_path: Path) -> None:
     assert docs[0].document.source == "wire"
 
 
-# --- export --------------------------------------------------------------------------------
-
-
-def _rich_doc() -> AnnotatedDocument:
-    text = "Russian jets 🇸🇾 struck al-Bab, قتلت nine civilians.\tOK"
-    spans = (
-        Span(0, 7, "Actor", {"category": "state_force"}, "said twice\nby officials"),
-        Span(8, 12, "WeaponSystem", {"category": "aircraft"}),
-        Span(16, 22, "Attack"),
-        Span(23, 29, "Location", {"type": "city", "latitude": 36.5, "geonames_id": 170}),
-        Span(31, 35, "Casualty", {"count": 9, "kind": "killed"}),
-        Span(0, 12, "Actor"),  # overlaps two others
-    )
-    return AnnotatedDocument(
-        Document(text=text, title="Strike", source="wire", metadata={"tags": ["a", "b"]}),
-        "doc-1",
-        spans,
-        (Relation("uses", 0, 1), Relation("located_at", 2, 3)),
-        annotator="ann",
-    )
-
-
-def test_round_trip_is_identical_and_carries_everything_it_can(tmp_path: Path) -> None:
-    schema = load_schema_file(CONFLICT)
-    doc = _rich_doc()
-    first, second = tmp_path / "first.json", tmp_path / "second.json"
-    report = _write([doc, doc], first, schema)
-    assert not report.lost
-    docs, read_report = _read(first)
-    assert read_report.errors == [] and not read_report.lost
-    assert docs[0] == doc
-    _write(docs, second, schema)
-    assert second.read_bytes() == first.read_bytes()
-    assert config_path(second).read_bytes() == config_path(first).read_bytes()
-
-
-def test_attribute_results_use_the_config_names(tmp_path: Path) -> None:
-    out = tmp_path / "out.json"
-    _write([_rich_doc()], out, load_schema_file(CONFLICT))
-    results = _tasks(out)[0]["annotations"][0]["result"]
-    names = {
-        (r["id"], r["from_name"], r["type"])
-        for r in results
-        if r["type"] not in ("labels", "relation")
-    }
-    assert names >= {
-        ("s1", "Actor.category", "choices"),
-        ("s1", "note", "textarea"),
-        ("s2", "WeaponSystem.category", "choices"),
-        ("s4", "latitude", "number"),
-        ("s5", "count", "number"),
-    }
-    config = SafeET.parse(str(config_path(out))).getroot()
-    controls = {el.get("name") for el in config.iter() if el.get("perRegion") == "true"}
-    assert {name for _, name, _ in names} <= controls
-    relation = next(r for r in results if r["type"] == "relation")
-    assert relation == {
-        "from_id": "s1", "to_id": "s2", "type": "relation", "direction": "right", "labels": ["uses"]
-    }  # fmt: skip
-
-
-def test_events_and_fragments_are_counted_not_dropped(tmp_path: Path) -> None:
-    text = "Jets struck the town and the market"
-    trigger = Span(5, 11, "Attack")
-    gapped = Span(12, 35, "Location", fragments=((12, 20), (25, 35)))
-    doc = AnnotatedDocument(
-        Document(text=text), "d", (trigger, gapped), events=(Event("Attack", 0, (("place", 1),)),)
-    )
-    out = tmp_path / "out.json"
-    report = _write([doc], out)
-    assert report.lost == {
-        "events (Label Studio has none; their spans are written)": 1,
-        "discontinuous spans (written as one region from first to last fragment)": 1,
-    }
-    [back], _ = _read(out)
-    assert back.spans == (trigger, Span(12, 35, "Location")) and back.events == ()
-    assert not config_path(out).exists()  # no schema, no config
-
-
-def test_the_writer_streams(tmp_path: Path) -> None:
-    refs: list[weakref.ref[AnnotatedDocument]] = []
-
-    def docs() -> Iterator[AnnotatedDocument]:
-        for i in range(5):
-            gc.collect()
-            assert all(ref() is None for ref in refs[:-1])  # only the last one may live
-            doc = AnnotatedDocument(Document(text=f"text {i}"), f"d{i}", (Span(0, 4, "X"),))
-            refs.append(weakref.ref(doc))
-            yield doc
-
-    report = Report()
-    FORMAT.write(docs(), tmp_path / "out.json", ExportOptions(), report)
-    assert report.documents == 5 and len(_tasks(tmp_path / "out.json")) == 5
-
-
-@settings(max_examples=60, deadline=None)
-@given(annotated_documents())
-def test_property_export_import_export(doc: AnnotatedDocument) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        first, second = Path(tmp) / "a.json", Path(tmp) / "b.json"
-        _write([doc], first)
-        [task] = _tasks(first)
-        for result in task["annotations"][0]["result"]:
-            if result["type"] == "labels":
-                value = result["value"]
-                assert task["data"]["text"][value["start"] : value["end"]] == value["text"]
-        [back], report = _read(first)
-        assert report.errors == []
-        assert (back.text, back.spans, back.relations) == (doc.text, doc.spans, doc.relations)
-        _write([back], second)
-        assert second.read_bytes() == first.read_bytes()
-
-
-# --- the labelling config ------------------------------------------------------------------
-
-
-def test_the_schema_survives_its_config(tmp_path: Path) -> None:
-    schema = load_schema_file(CONFLICT)
-    path = tmp_path / "conflict.config.xml"
-    schema_writer(schema, path)
-    back = schema_reader(path)
-    assert back.name == "conflict"
-    assert back.labels == schema.labels
-    assert [r.name for r in back.relations] == [r.name for r in schema.relations]
-    text = path.read_text(encoding="utf-8")
-    assert "event type Attack" in text and "relation uses links Actor to WeaponSystem" in text
-    root = SafeET.parse(str(path)).getroot()
-    [labels] = root.findall("Labels")
-    assert (labels.get("name"), labels.get("toName")) == ("label", "text")
-    assert root.find("Text").attrib == {"name": "text", "value": "$text"}
-    boxes = {box.get("whenLabelValue"): box for box in root.findall("View")}
-    assert {c.get("name") for c in boxes["Location"]} == {
-        "type", "latitude", "longitude", "geonames_id"
-    }  # fmt: skip
-    assert all(box.get("visibleWhen") == "region-selected" for box in boxes.values())
-    assert [r.get("value") for r in root.find("Relations")] == ["uses", "located_at", "caused"]
-
-
-def test_control_names_are_shared_or_qualified() -> None:
-    enum = AttributeSpec("kind", AttributeType.ENUM, ("a", "b"))
-    schema = Schema(
-        "s",
-        (
-            LabelSpec("A", "#000000", attributes=(enum, AttributeSpec("note", AttributeType.TEXT))),
-            LabelSpec(
-                "B", "#000000", attributes=(enum, AttributeSpec("flag", AttributeType.BOOLEAN))
-            ),
-            LabelSpec("C", "#000000", attributes=(AttributeSpec("kind", AttributeType.INTEGER),)),
-        ),
-    )
-    named = [(c.name, c.labels) for c in attribute_controls(schema)]
-    assert named == [
-        ("A.kind", ("A",)),
-        ("B.kind", ("B",)),
-        ("C.kind", ("C",)),
-        ("A.note", ("A",)),
-        ("flag", ("B",)),
-    ]
-    same = Schema(
-        "s",
-        (
-            LabelSpec("A", "#000000", attributes=(enum,)),
-            LabelSpec("B", "#000000", attributes=(enum,)),
-        ),
-    )
-    assert [(c.name, c.labels) for c in attribute_controls(same)] == [("kind", ("A", "B"))]
-
-
-def test_foreign_configs_read_leniently_and_bad_ones_say_why(tmp_path: Path) -> None:
-    path = tmp_path / "ner.xml"
-    path.write_text(
-        """<View>
-  <Labels name="ner" toName="t"><Label value="PER" background="#F0A" hotkey="p" hint="people"/>
-    <Label value="ORG" background="red"/></Labels>
-  <Text name="t" value="$content"/>
-  <Choices name="sentiment" toName="t"><Choice value="pos"/></Choices>
-  <Choices name="polite" toName="t" perregion="true" whenLabelValue="PER" visibleWhen="region-selected">
-    <Choice value="true" selected="true"/><Choice value="false"/></Choices>
-  <Number name="age" toName="t" perRegion="true" whenLabelValue="PER" min="0" max="150"/>
-  <Number name="score" toName="t" perRegion="true" step="0.1"/>
-  <Relations><Relation value="member_of"/></Relations>
-</View>"""
-    )
-    schema = schema_reader(path)
-    per, org = schema.labels
-    assert (per.color, per.hotkey, per.description) == ("#ff00aa", "p", "people")
-    assert org.color.startswith("#") and len(org.color) == 7
-    assert [(a.name, a.type) for a in per.attributes] == [
-        ("polite", AttributeType.BOOLEAN),
-        ("age", AttributeType.INTEGER),
-        ("score", AttributeType.FLOAT),
-    ]
-    assert per.attributes[0].default is True and per.attributes[1].maximum == 150
-    assert [a.name for a in org.attributes] == ["score"]
-    assert [r.name for r in schema.relations] == ["member_of"]
-
-    path.write_text("<View><Labels name='x'>")
-    with pytest.raises(SchemaError, match="not valid XML"):
-        schema_reader(path)
-    path.write_text('<!DOCTYPE v [<!ENTITY e "x">]><View>&e;</View>')
-    with pytest.raises(SchemaError, match="refused"):
-        schema_reader(path)
-    path.write_text("<View><Text name='t' value='$t'/></View>")
-    with pytest.raises(SchemaError, match="no <Labels>"):
-        schema_reader(path)
-
-
 # --- the JSON stream -----------------------------------------------------------------------
 
 
@@ -556,8 +313,3 @@ def test_the_json_stream_reads_one_element_at_a_time(monkeypatch: pytest.MonkeyP
         with pytest.raises(JsonStreamError) as caught:
             list(json_items(io.StringIO(bad)))
         assert caught.value.line == line
-
-
-def test_the_format_is_registered() -> None:
-    assert formats.get("labelstudio") is FORMAT
-    assert FORMAT.schema_reader is schema_reader and FORMAT.schema_writer is schema_writer
