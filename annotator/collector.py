@@ -12,7 +12,7 @@ def paused_gc() -> Iterator[None]:
     """Pause the cycle collector for the block (when it was on), for loops that make tens of
     thousands of small objects, none in a cycle: each pass their allocations would set off
     walks the whole heap, and a large heap (Qt wrappers, a big automaton's values) makes a pass
-    cost more than the loop itself (measured in ui/span_index.py and the gazetteer)."""
+    cost more than the loop itself (measured in the gazetteer)."""
     enabled = gc.isenabled()
     gc.disable()
     try:

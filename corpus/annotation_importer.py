@@ -27,7 +27,7 @@ from annotator.schema import (
 )
 from annotator.schema_yaml import is_valid_name
 from corpus import dedup
-from corpus.import_batch import ImportBatch
+from corpus.import_batch import ImportBatch, Written
 from corpus.span_plan import Refusal
 from corpus.store import Store
 
@@ -123,7 +123,13 @@ class AnnotationImporter:
                     kept, _ = self._allowed(doc)
                     refused = self._refuser(kept, where)
                     self.batch.take(
-                        document, digest, fingerprint, who, kept, refused, self._written
+                        document,
+                        digest,
+                        fingerprint,
+                        self._written,
+                        annotator=who,
+                        spans=kept,
+                        refused=refused,
                     )
                     return
                 self.batch.write()  # those taken before it, first
@@ -156,10 +162,10 @@ class AnnotationImporter:
             return self.format.attach(doc, text, self.report), doc_id
         return replace(doc, document=replace(doc.document, text=text)), doc_id
 
-    def _written(self, spans: int) -> None:
-        """Count a document of the batch, stored with ``spans`` new spans."""
+    def _written(self, written: Written) -> None:
+        """Count a document of the batch, stored with its new spans."""
         self.report.documents += 1
-        self.report.spans += spans
+        self.report.spans += written.spans
 
     def _spans(self, doc: AnnotatedDocument, doc_id: int, who: str, where: str) -> dict[int, int]:
         """Store the spans the schema allows (those there already once); the store id of each

@@ -10,6 +10,7 @@ transaction; a refused annotation is reported and the rest kept.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -33,11 +34,14 @@ from corpus.annotation_bulk import StoredSet
 from corpus.annotation_importer import AnnotationImporter
 from corpus.export_output import write_parts, written_aside
 from corpus.filters import DocumentFilter
-from corpus.fingerprint_worker import FingerprintWorker
+from corpus.fingerprint_worker import FingerprintJob, FingerprintWorker
 from corpus.links import Links
 from corpus.store import Store
 
 FINGERPRINT_BATCH = 500
+READ_AHEAD = 8
+"""Batches read ahead at most while their fingerprints are being made (the process takes
+about a second to start)."""
 """Documents fingerprinted at a time, in a second process once an import proves large."""
 
 FIELDS = ("title", "source", "author", "published", "language")
@@ -280,7 +284,8 @@ def _with_fingerprints(
     A fingerprint costs about a fifth of storing a document (a batch is fingerprinted at
     once). Once an import proves large (a first full batch), a second process fingerprints each
     batch while this one stores the one before, as the article import does
-    (:class:`FingerprintWorker`).
+    (:class:`FingerprintWorker`); while the process is busy (or still starting), this one
+    reads on, up to :data:`READ_AHEAD` batches.
     """
     worker = FingerprintWorker()
 
@@ -288,15 +293,12 @@ def _with_fingerprints(
         return [normalize_text(d.document.text) for d in batch if d.document.text]
 
     def finish(
-        batch: list[AnnotatedDocument], prints: Callable[[], list[dedup.Fingerprint | None]]
+        batch: list[AnnotatedDocument], prints: FingerprintJob
     ) -> Iterator[tuple[AnnotatedDocument, dedup.Fingerprint | None]]:
         given = iter(prints())
         return ((d, next(given) if d.document.text else None) for d in batch)
 
-    pending: tuple[list[AnnotatedDocument], Callable[[], list[dedup.Fingerprint | None]]] = (
-        [],
-        list,
-    )
+    pending: deque[tuple[list[AnnotatedDocument], FingerprintJob]] = deque()
     try:
         while True:
             batch: list[AnnotatedDocument] = []
@@ -310,14 +312,15 @@ def _with_fingerprints(
                 failure = exc
             if len(batch) == FINGERPRINT_BATCH:
                 worker.start()
-            job = worker.submit(texts(batch))
-            yield from finish(*pending)
-            pending = (batch, job)
-            if failure is not None:
-                yield from finish(*pending)
-                raise failure
-            if len(batch) < FINGERPRINT_BATCH:
-                yield from finish(*pending)
+            pending.append((batch, worker.submit(texts(batch))))
+            if failure is not None or len(batch) < FINGERPRINT_BATCH:
+                while pending:
+                    yield from finish(*pending.popleft())
+                if failure is not None:
+                    raise failure
                 return
+            # While the process works on (or, at first, starts for) the oldest batch, read on.
+            while len(pending) > 1 and (pending[0][1].ready() or len(pending) > READ_AHEAD):
+                yield from finish(*pending.popleft())
     finally:
         worker.close()

@@ -8,8 +8,7 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 # The process imports only corpus.dedup (numpy, datasketch), not the readers.
@@ -30,6 +29,26 @@ def _end_with(parent: int) -> None:
         os._exit(0)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+class FingerprintJob:
+    """The fingerprints of some texts, made by the process (or, without one, here when asked)."""
+
+    def __init__(self, texts: list[str], job: Future[Prints] | None) -> None:
+        self._texts = texts
+        self._job = job
+
+    def ready(self) -> bool:
+        """Whether asking now would not wait for the process."""
+        return self._job is None or self._job.done()
+
+    def __call__(self) -> Prints:
+        if self._job is not None:
+            try:
+                return self._job.result()
+            except Exception:  # the process failed: fingerprint here instead
+                pass
+        return fingerprints(self._texts)
 
 
 class FingerprintWorker:
@@ -60,24 +79,15 @@ class FingerprintWorker:
                 initargs=(os.getpid(),),
             )
 
-    def submit(self, texts: list[str]) -> Callable[[], Prints]:
-        """Begin fingerprinting ``texts``; the returned function gives their fingerprints."""
+    def submit(self, texts: list[str]) -> FingerprintJob:
+        """Begin fingerprinting ``texts``; calling the job gives their fingerprints."""
         job = None
         if self._pool is not None:
             try:
                 job = self._pool.submit(fingerprints, texts)
             except (BrokenProcessPool, RuntimeError):
                 job = None
-
-        def result() -> Prints:
-            if job is not None:
-                try:
-                    return job.result()
-                except Exception:  # the process failed: fingerprint here instead
-                    pass
-            return fingerprints(texts)
-
-        return result
+        return FingerprintJob(texts, job)
 
     def close(self) -> None:
         """End the process, dropping the batches it has not begun (the one it is on takes a

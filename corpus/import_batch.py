@@ -26,10 +26,12 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
+import peewee as pw
+
 from annotator import document as dom
 from corpus import dedup
 from corpus.document_writer import NEAR_CANDIDATES, DocumentWriter, check_storable, reserve_ids
-from corpus.models import utcnow
+from corpus.models import Collection, utcnow
 from corpus.span_plan import OnRefusal, SpanChecks, plan_spans
 
 if TYPE_CHECKING:
@@ -40,18 +42,33 @@ WRITE_CHARS = 8_000_000
 latest: memory stays bounded however long the texts."""
 
 
+@dataclass(frozen=True)
+class Written:
+    """What became of a document taken: its id, the earlier document it nearly copies (if any,
+    with their similarity) and how many spans were stored with it."""
+
+    id: int
+    near: int | None
+    similarity: float
+    spans: int
+
+
 @dataclass
 class _Taken:
-    """A document taken for the next write, with its new spans and what to tell once written."""
+    """A document taken for the next write, with its new spans and collections, and what to
+    tell once written (or, when given, once another writer's copy of its text refused it)."""
 
     document: dom.Document
     digest: str
     fingerprint: dedup.Fingerprint | None
     annotator: str
     spans: list[dom.Span]
-    written: Callable[[int], None]
+    collections: Sequence[str]
+    written: Callable[[Written], None]
+    conflict: Callable[[], None] | None
     id: int = 0
     near: int | None = None
+    similarity: float = 0.0
 
 
 class ImportBatch:
@@ -68,6 +85,7 @@ class ImportBatch:
         self._digests: set[str] = set()
         self._chars = 0
         self._checks: SpanChecks | None = None
+        self._collections: dict[str, int] = {}  # ids by name, of the collections used
 
     def digest(self, document: dom.Document) -> str | None:
         """The content hash of ``document`` (its text normalised) when it is new, None when
@@ -84,21 +102,40 @@ class ImportBatch:
         document: dom.Document,
         digest: str,
         fingerprint: dedup.Fingerprint | None,
-        annotator: str,
-        spans: Sequence[dom.Span],
-        refused: OnRefusal,
-        written: Callable[[int], None],
+        written: Callable[[Written], None],
+        *,
+        annotator: str = "",
+        spans: Sequence[dom.Span] = (),
+        refused: OnRefusal | None = None,
+        collections: Sequence[str] = (),
+        conflict: Callable[[], None] | None = None,
     ) -> None:
         """Take ``document`` (whose :meth:`digest` is ``digest``) with the annotator's
-        ``spans``: those ``add_span`` would refuse are passed to ``refused`` and left out, and
-        ``written`` is told how many spans were stored once the document is."""
+        ``spans`` and into ``collections``: the spans ``add_span`` would refuse are passed to
+        ``refused`` and left out, and ``written`` is told what was stored once the document is.
+
+        Should another writer store the same text first (a team corpus), the document is
+        refused: ``conflict`` is told so, and the others are written all the same; without a
+        ``conflict`` the write raises the database's IntegrityError."""
         new: list[dom.Span] = []
         if spans:
+            assert refused is not None, "spans are taken with what to do with a refused one"
             if self._checks is None:
                 self._checks = self.store._checks()
             blocked = None if annotator.strip() else "an annotator needs a name"
             new = plan_spans(spans, {}, len(document.text), self._checks, blocked, refused).spans
-        self._taken.append(_Taken(document, digest, fingerprint, annotator.strip(), new, written))
+        self._taken.append(
+            _Taken(
+                document,
+                digest,
+                fingerprint,
+                annotator.strip(),
+                new,
+                collections,
+                written,
+                conflict,
+            )
+        )
         self._digests.add(digest)
         self._chars += len(document.text)
         if self._chars >= WRITE_CHARS:
@@ -118,17 +155,35 @@ class ImportBatch:
         annotators = {
             name: self.store.annotator_id(name) for name in {t.annotator for t in taken if t.spans}
         }
+        for name in {name for t in taken for name in t.collections} - self._collections.keys():
+            # Before the savepoint below, whose rollback would take a new collection with it.
+            self._collections[name] = Collection.get_or_create(name=name)[0].id
         try:
             with self.db.atomic():
                 self._insert(taken, annotators)
         except Exception:
-            # One document's rows failed: one by one, the failing one raises.
-            for one in taken:
-                with self.db.atomic():
-                    self._insert([one], annotators)
-                self._done(one)
+            self._write_one_by_one(taken, annotators)
             return
         for one in taken:
+            self._done(one)
+
+    def _write_one_by_one(self, taken: list[_Taken], annotators: dict[str, int]) -> None:
+        """Write each document in a savepoint of its own: one refused for a conflict is told
+        so (when it can be) and the others are written; any other failure raises."""
+        refused: set[int] = set()
+        for one in taken:
+            if one.near in refused:
+                one.near, one.similarity = None, 0.0
+            try:
+                # The wrapper turns the driver's errors into peewee's (executemany skips it).
+                with self.db.atomic(), pw.__exception_wrapper__:
+                    self._insert([one], annotators)
+            except pw.IntegrityError:
+                if one.conflict is None:
+                    raise
+                refused.add(one.id)
+                one.conflict()
+                continue
             self._done(one)
 
     def _place(self, taken: list[_Taken]) -> None:
@@ -154,7 +209,9 @@ class ImportBatch:
             if fp is None:
                 continue
             candidates += self.bulk.candidates(fp.bands) + here.candidates(fp.bands)
-            one.near, _ = dedup.nearest(one.document.text, fp.signature, candidates, texts)
+            one.near, one.similarity = dedup.nearest(
+                one.document.text, fp.signature, candidates, texts
+            )
             here.add(doc_id, fp, one.document.text)
 
     def _insert(self, taken: list[_Taken], annotators: dict[str, int]) -> None:
@@ -172,6 +229,7 @@ class ImportBatch:
                 for t in taken
             ]
         )
+        self._insert_memberships(taken)
         annotated = [t for t in taken if t.spans]
         if not annotated:
             return
@@ -197,9 +255,21 @@ class ImportBatch:
             stamp,
         )
 
+    def _insert_memberships(self, taken: list[_Taken]) -> None:
+        """Put the documents into their collections (created when new)."""
+        rows = [
+            (t.id, self._collections[name]) for t in taken for name in dict.fromkeys(t.collections)
+        ]
+        if rows:
+            p = self.db.param
+            self.db.cursor().executemany(
+                f'INSERT INTO "document_collection" ("document_id", "collection_id") VALUES ({p}, {p})',
+                rows,
+            )
+
     def _done(self, one: _Taken) -> None:
         self.bulk.added(one.id, one.fingerprint)
-        one.written(len(one.spans))
+        one.written(Written(one.id, one.near, one.similarity, len(one.spans)))
 
 
 class _Recent:

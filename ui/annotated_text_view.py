@@ -11,8 +11,10 @@ Suggestions are drawn under the spans, dashed (:mod:`ui.suggestion_layer`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QFontMetricsF,
@@ -98,11 +100,14 @@ class AnnotatedTextView(SuggestionLayer, CaptionedTextEdit):
         if colors is not None:
             self._colours = LabelColours(colors)
         marks = list(spans)
+        # One pass per column straight into an array: each pass over 20,000 scattered int
+        # objects costs milliseconds, so the columns are read once and checked as arrays.
+        ids, starts, ends = (
+            np.fromiter(map(itemgetter(i), marks), np.int64, len(marks)) for i in range(3)
+        )
+        labels = np.fromiter(map(itemgetter(3), marks), object, len(marks))
         self._index = SpanIndex.from_columns(
-            self._offsets.to_qt_many([m[1] for m in marks]),
-            self._offsets.to_qt_many([m[2] for m in marks]),
-            [m[0] for m in marks],
-            [m[3] for m in marks],
+            self._offsets.to_qt_array(starts), self._offsets.to_qt_array(ends), ids, labels
         )
         self._attributes = {m[0]: m[4] for m in marks if len(m) > 4 and m[4]}
         if self._selected not in self._index:
@@ -215,7 +220,8 @@ class AnnotatedTextView(SuggestionLayer, CaptionedTextEdit):
         if not lines and not marks:
             return
         font = self._caption_font()
-        captions, mark_captions = place_captions(lines, marks, QFontMetricsF(font))
+        right = self.viewport().width()
+        captions, mark_captions = place_captions(lines, marks, QFontMetricsF(font), right)
         painter = QPainter(self.viewport())
         painter.setClipRect(event.rect())
         if marks:

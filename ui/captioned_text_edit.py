@@ -48,7 +48,7 @@ class CaptionedTextEdit(QTextEdit):
     def set_text_font(self, font: QFont) -> None:
         """Show the text in ``font`` (a zoom), keeping the marks, selection and the paragraph at
         the top of the view."""
-        top = self.cursorForPosition(QPoint(0, 0)).position()
+        top = self._block_at(self.verticalScrollBar().value()).position()
         self.setFont(font)
         self._build_document(self._text)
         cursor = QTextCursor(self.document())
@@ -101,7 +101,8 @@ class CaptionedTextEdit(QTextEdit):
             if not marks:
                 continue
             first = geo.block_fragments(candidate, under, y, y) if under is not None else []
-            for caption in place_captions(first, marks, self._caption_metrics())[1]:
+            metrics, right = self._caption_metrics(), self.viewport().width()
+            for caption in place_captions(first, marks, metrics, right)[1]:
                 if caption.rect.contains(point):
                     return caption.span.id
             hits += [f.span for line in marks for f in line if f.rect.contains(point)]
@@ -122,8 +123,9 @@ class CaptionedTextEdit(QTextEdit):
 
     def _visible_blocks(self) -> list[QTextBlock]:
         blocks = []
-        bottom = self.verticalScrollBar().value() + self.viewport().height()
-        block = self.cursorForPosition(QPoint(0, 0)).block()
+        top = self.verticalScrollBar().value()
+        bottom = top + self.viewport().height()
+        block = self._block_at(top)
         block = block.previous() if block.previous().isValid() else block
         while block.isValid():
             layout = block.layout()
@@ -132,6 +134,23 @@ class CaptionedTextEdit(QTextEdit):
             blocks.append(block)
             block = block.next()
         return blocks
+
+    def _block_at(self, y: float) -> QTextBlock:
+        """The last laid-out block that starts at or above document height ``y``.
+
+        Found by bisection over the blocks laid out so far (Qt lays a long document out from
+        its start, in the background): while it does, ``cursorForPosition`` answers with a
+        block below the viewport, and the spans would not be drawn until it was done."""
+        doc = self.document()
+        low, high = 0, doc.blockCount() - 1
+        while low < high:
+            mid = (low + high + 1) // 2
+            layout = doc.findBlockByNumber(mid).layout()
+            if layout is not None and layout.lineCount() and layout.position().y() <= y:
+                low = mid
+            else:
+                high = mid - 1
+        return doc.findBlockByNumber(low)
 
     def _lines_of(self, index: SpanIndex) -> Lines:
         """The visible fragments of ``index``'s marks, line by line, in viewport coordinates."""

@@ -7,6 +7,9 @@ index of the stored text. :class:`annotator.offsets.Utf16Map` does the counting.
 
 from __future__ import annotations
 
+import numpy as np
+import numpy.typing as npt
+
 from annotator.offsets import Utf16Map
 
 
@@ -34,6 +37,15 @@ class DocumentOffsets:
         if self._map is not None:
             return [self._map.to_utf16(offset) for offset in offsets]
         if offsets and not 0 <= min(offsets) <= max(offsets) <= self.length:
+            raise ValueError(f"offsets outside 0..{self.length}")
+        return offsets
+
+    def to_qt_array(self, offsets: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """The document positions of an array of code-point offsets (ValueError for one
+        outside the text); without astral characters, the array itself."""
+        if self._map is not None:
+            return np.array(self.to_qt_many(offsets.tolist()), dtype=np.int64)
+        if len(offsets) and not 0 <= offsets.min() <= offsets.max() <= self.length:
             raise ValueError(f"offsets outside 0..{self.length}")
         return offsets
 

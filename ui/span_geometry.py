@@ -101,12 +101,16 @@ def block_fragments(
 
 
 def place_captions(
-    line: list[Fragment], metrics: QFontMetricsF, taken: list[list[tuple[float, float]]]
+    line: list[Fragment],
+    metrics: QFontMetricsF,
+    taken: list[list[tuple[float, float]]],
+    right: float,
 ) -> list[Caption]:
     """Captions for the spans starting on ``line``, each in the first row where it fits.
 
     ``taken`` holds, per caption row, the x ranges already used on this line; a caption that
-    fits no row is left out (the tooltip still names the label).
+    fits no row is left out (the tooltip still names the label). A caption that would run past
+    ``right`` (the viewport's width) or before 0 is moved in, so it is never cut off.
     """
     height = caption_height(metrics)
     captions = []
@@ -116,6 +120,7 @@ def place_captions(
         width = metrics.horizontalAdvance(fragment.span.label) + 2 * CAPTION_PADDING
         rect = fragment.rect
         left = rect.right() - width if fragment.right_to_left else rect.left()
+        left = max(0.0, min(left, right - width))
         for row, used in enumerate(taken):
             if all(left + width + CAPTION_GAP <= a or left >= b + CAPTION_GAP for a, b in used):
                 used.append((left, left + width))

@@ -27,10 +27,10 @@ Lines = list[list[geo.Fragment]]
 
 
 def place_captions(
-    span_lines: Lines, suggestion_lines: Lines, metrics: QFontMetricsF
+    span_lines: Lines, suggestion_lines: Lines, metrics: QFontMetricsF, right: float
 ) -> tuple[list[geo.Caption], list[geo.Caption]]:
     """The spans' captions, then the suggestions' in the rows they leave free, line by line
-    (fragments of one line share their top)."""
+    (fragments of one line share their top), all within 0..``right``."""
     rows: dict[float, list[list[tuple[float, float]]]] = {}
 
     def place(lines: Lines) -> list[geo.Caption]:
@@ -38,7 +38,7 @@ def place_captions(
             caption
             for line in lines
             for caption in geo.place_captions(
-                line, metrics, rows.setdefault(line[0].rect.top(), geo.new_rows())
+                line, metrics, rows.setdefault(line[0].rect.top(), geo.new_rows()), right
             )
         ]
 
@@ -82,8 +82,7 @@ class SuggestionLayer:
         if self._current_suggestion is not None and self._current_suggestion not in new:
             self._current_suggestion = None
             self.sig_current_suggestion_changed.emit(None)
-        everywhere = (0, self._offsets.units + 1)
-        changed = set(old.overlapping(*everywhere)) ^ set(new.overlapping(*everywhere))
+        changed = new.changed_from(old)
         if len(changed) > REPAINT_ALL_OVER:
             self.viewport().update()
         else:
@@ -150,5 +149,8 @@ class SuggestionLayer:
 
     def _visible_captions(self) -> tuple[list[geo.Caption], list[geo.Caption]]:
         return place_captions(
-            self._lines_of(self._index), self._visible_suggestion_lines(), self._caption_metrics()
+            self._lines_of(self._index),
+            self._visible_suggestion_lines(),
+            self._caption_metrics(),
+            self.viewport().width(),
         )

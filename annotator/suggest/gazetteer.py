@@ -82,11 +82,30 @@ def fold_case(text: str) -> str:
     return text.lower()
 
 
+# Arabic writes the conjunctions and prepositions "wa", "fa", "bi", "ka" and "li" (alone or two
+# together) joined to the next word: "وحلب" is "and Aleppo". The term after them is a word.
+_PROCLITICS = frozenset({"و", "ف", "ب", "ك", "ل", "وب", "وك", "ول", "فب", "فك", "فل"})
+_ARABIC_LETTERS = ("\u0621", "\u064a")
+
+
+def _after_proclitic(padded: str, before: int) -> bool:
+    """Whether the match right after ``padded[before]`` is an Arabic word with only proclitics
+    joined before it."""
+    low, high = _ARABIC_LETTERS
+    if not (low <= padded[before + 1] <= high and low <= padded[before] <= high):
+        return False
+    start = before
+    while before - start < 2 and padded[start - 1].isalnum():
+        start -= 1
+    return not padded[start - 1].isalnum() and padded[start : before + 1] in _PROCLITICS
+
+
 class Gazetteer:
     """A suggestion source over a list of entries; ``name`` is the source name its suggestions
     carry. The automaton is built once, here; :meth:`suggest` only searches it.
 
-    Matches are whole words (no letter, digit or combining mark touches either end), the
+    Matches are whole words (no letter, digit or combining mark touches either end, but for
+    Arabic proclitics such as "wa-" and "bi-" before an Arabic term), the
     leftmost-longest of overlapping ones win, and a term held by several entries (the same
     text with different labels, say) yields one suggestion per entry."""
 
@@ -133,7 +152,7 @@ class Gazetteer:
         for last, (length, found) in self._automaton.iter(haystack):
             start = last + 1 - length  # the match is padded[start + 1 : last + 2]
             before, after = padded[start], padded[last + 2]
-            if before.isalnum() or after.isalnum():
+            if after.isalnum() or (before.isalnum() and not _after_proclitic(padded, start)):
                 continue
             if (before >= "\u0300" and mark(before)) or (after >= "\u0300" and mark(after)):
                 continue

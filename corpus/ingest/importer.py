@@ -1,8 +1,10 @@
 """Importing articles: walk files and folders (streamed), read each by its type, and add every
 article atomically, so one bad file or record never costs the others.
 
-Articles are read ahead in small batches and written in one transaction per batch, each article
-in its own savepoint (a refused article rolls back alone). An article is reported only once its
+Articles are read ahead in small batches and written in one transaction per batch: every check
+(storable, exact and near duplicates) is made before anything is written, and the new articles
+go in together (:class:`corpus.import_batch.ImportBatch`), so a refused article leaves nothing
+and the others are stored whole. An article is reported only once its
 batch is committed, so whatever the report counts is on disk; a crash loses at most the batch in
 flight, never part of an article. A cancel (the ``cancelled`` callable answering true) stops the
 import the same way, between batches: what was reported stays, nothing after it is written.
@@ -22,7 +24,8 @@ from annotator.document import Document
 from annotator.errors import AnnotatorError, InputError, printable
 from annotator.offsets import normalize_text
 from corpus.dedup import Fingerprint, fingerprints
-from corpus.fingerprint_worker import FingerprintWorker
+from corpus.fingerprint_worker import FingerprintJob, FingerprintWorker
+from corpus.import_batch import ImportBatch, Written
 from corpus.ingest.decode import decode
 from corpus.ingest.html import article_from_html
 from corpus.ingest.office import article_from_docx, article_from_pdf
@@ -204,7 +207,7 @@ def _with_fingerprints(
     batch), a second process fingerprints the next batch while this one writes the current
     (:class:`FingerprintWorker`)."""
     worker = FingerprintWorker()
-    pending: tuple[Batch, Callable[[], list[Fingerprint | None]]] | None = None
+    pending: tuple[Batch, FingerprintJob] | None = None
     try:
         for batch in batches:
             texts = [a.text for _, a in batch if isinstance(a, Document)]
@@ -245,14 +248,8 @@ def import_paths(
         for batch, prints in batches:
             if stop():  # read ahead, but not to be written
                 break
-            next_print = iter(prints)
             with store.bulk():
-                events = [
-                    ImportEvent("failed", _where(article), article.reason)
-                    if isinstance(article, InputError)
-                    else _add(store, article, where, collections, next(next_print))
-                    for where, article in batch
-                ]
+                events = _store_batch(store, batch, prints, collections)
             for event in events:
                 report.note(event)
                 if progress is not None:
@@ -264,6 +261,61 @@ def import_paths(
 
 def _where(error: InputError) -> str:
     return printable(f"{error.file}:{error.line}" if error.line is not None else error.file)
+
+
+def _store_batch(
+    store: Store, batch: Batch, prints: list[Fingerprint | None], collections: list[str]
+) -> list[ImportEvent]:
+    """Store a batch's articles (inside ``Store.bulk()``), new texts many at a time
+    (:class:`ImportBatch`), the others (a text the corpus or the batch has already) one at a
+    time once those before them are written; each article's event, in the batch's order."""
+    events: list[ImportEvent | None] = []  # None: taken, not yet written
+    writer = ImportBatch(store)
+    given = iter(prints)
+
+    def told(index: int, where: str) -> tuple[Callable[[Written], None], Callable[[], None]]:
+        def written(stored: Written) -> None:
+            events[index] = _stored(where, stored.id, stored.near, stored.similarity)
+
+        def conflict() -> None:
+            events[index] = ImportEvent("duplicate", where, _RACED)
+
+        return written, conflict
+
+    for where, article in batch:
+        if isinstance(article, InputError):
+            events.append(ImportEvent("failed", _where(article), article.reason))
+            continue
+        fingerprint = next(given)
+        try:
+            digest = writer.digest(article)
+        except AnnotatorError as exc:
+            events.append(ImportEvent("failed", where, str(exc)))
+            continue
+        if digest is None:
+            writer.write()  # those taken before it, first
+            events.append(_add(store, article, where, collections, fingerprint))
+            continue
+        written, conflict = told(len(events), where)
+        events.append(None)
+        writer.take(
+            article, digest, fingerprint, written, collections=collections, conflict=conflict
+        )
+    writer.write()  # tells every article taken, or raises
+    told_all = [event for event in events if event is not None]
+    if len(told_all) != len(events):
+        raise RuntimeError("an article taken for writing was not told what became of it")
+    return told_all
+
+
+_RACED = "same text as a document added at the same time"
+
+
+def _stored(where: str, doc_id: int, near: int | None, similarity: float) -> ImportEvent:
+    if near is None:
+        return ImportEvent("imported", where, "", doc_id)
+    message = f"near-duplicate of document {near} ({similarity:.0%} similar); imported as {doc_id}"
+    return ImportEvent("near_duplicate", where, message, doc_id)
 
 
 def _add(
@@ -279,10 +331,7 @@ def _add(
         return ImportEvent("failed", where, str(exc))
     except pw.IntegrityError:
         # Another process added the same text between our check and our insert.
-        return ImportEvent("duplicate", where, "same text as a document added at the same time")
+        return ImportEvent("duplicate", where, _RACED)
     if result.duplicate:
         return ImportEvent("duplicate", where, f"same text as document {result.id}", result.id)
-    if result.near_duplicate_of is not None:
-        message = f"near-duplicate of document {result.near_duplicate_of} ({result.similarity:.0%} similar); imported as {result.id}"
-        return ImportEvent("near_duplicate", where, message, result.id)
-    return ImportEvent("imported", where, "", result.id)
+    return _stored(where, result.id, result.near_duplicate_of, result.similarity)

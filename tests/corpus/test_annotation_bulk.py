@@ -22,6 +22,7 @@ from annotator.errors import AnnotatorError
 from annotator.formats.model import AnnotatedDocument
 from corpus import annotation_importer, dedup, exchange, import_batch
 from corpus.filters import DocumentFilter
+from corpus.fingerprint_worker import FingerprintJob
 from corpus.span_plan import Refusal
 from corpus.store import Store
 
@@ -295,6 +296,29 @@ def test_the_second_process_gives_the_fingerprints_of_the_stored_texts(
     assert [fp for _, fp in pairs] == [
         dedup.fingerprint(doc.text.replace("\r\n", "\n")) if doc.text else None for doc in docs
     ]
+
+
+@pytest.mark.parametrize("ready, read_first", [(True, 6), (False, 9)])
+def test_while_the_process_is_busy_the_import_reads_a_bounded_number_of_batches_ahead(
+    monkeypatch: pytest.MonkeyPatch, ready: bool, read_first: int
+) -> None:
+    monkeypatch.setattr(exchange, "FINGERPRINT_BATCH", 3)
+    monkeypatch.setattr(exchange, "READ_AHEAD", 2)
+    monkeypatch.setattr(FingerprintJob, "ready", lambda self: ready)
+    texts = reports(20)
+    read: list[int] = []
+
+    def docs() -> Iterator[AnnotatedDocument]:
+        for k, text in enumerate(texts):
+            read.append(k)
+            yield AnnotatedDocument(Document(text=text), str(k))
+
+    given = exchange._with_fingerprints(docs())
+    first = next(given)
+    assert len(read) == read_first  # the batch before, or as many as allowed while busy
+    pairs = [first, *given]
+    assert [doc.name for doc, _ in pairs] == [str(k) for k in range(20)]
+    assert [fp for _, fp in pairs] == [dedup.fingerprint(text) for text in texts]
 
 
 def import_docs(

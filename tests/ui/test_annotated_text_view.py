@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QHelpEvent, QImage
@@ -132,6 +134,23 @@ def test_captions_overlap_neither_each_other_nor_the_text(view):
         block = block.next()
 
 
+@pytest.mark.parametrize("text", [LONG, ARABIC * 3], ids=["left-to-right", "right-to-left"])
+def test_captions_at_the_ends_of_lines_stay_inside_the_view(qtbot, text):
+    # Every word a span with a long label: some end a line, where the caption would run out.
+    v = AnnotatedTextView()
+    v.resize(300, 500)
+    qtbot.addWidget(v)
+    v.show()
+    qtbot.waitExposed(v)
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    v.set_document(text, [(i, a, b, "WeaponSystem") for i, (a, b) in enumerate(words)], COLORS)
+    qtbot.waitUntil(lambda: bool(v.span_rects(len(words) - 1)))
+    captions = v.visible_captions()
+    assert captions
+    for caption in captions:
+        assert caption.rect.left() >= 0 and caption.rect.right() <= v.viewport().width()
+
+
 def pixel(view: AnnotatedTextView, point: QPoint) -> QColor:
     """The colour the viewport shows at ``point``, from a fresh grab."""
     image: QImage = view.viewport().grab().toImage()
@@ -152,6 +171,20 @@ def test_spans_are_painted_in_their_label_colour(qtbot, view):
     assert tinted.green() > tinted.red() and tinted.green() > tinted.blue()  # green, tinted
     assert abs(underline.green() - QColor(GREEN).green()) < 10
     assert abs(underline.red() - QColor(GREEN).red()) < 10
+
+
+def test_a_long_article_shows_its_spans_while_qt_is_still_laying_it_out(qtbot):
+    # Qt lays a long document out in the background, from its start: the first paint comes
+    # before it is done, and must already draw the spans on show.
+    filler = "Shelling resumed near the front line overnight, officials said.\n" * 5000
+    v = AnnotatedTextView()
+    v.resize(520, 700)
+    qtbot.addWidget(v)
+    v.show()
+    qtbot.waitExposed(v)
+    v.set_document(TEXT + filler, SPANS, COLORS)
+    rect = v.span_rects(3)[0]
+    assert pixel(v, QPoint(int(rect.left()) + 1, int(rect.top()) + 1)) != v.palette().base().color()
 
 
 class PaintSpy(QObject):

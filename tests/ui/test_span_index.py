@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -91,6 +92,24 @@ def test_an_index_from_columns_equals_one_from_spans():
     assert columns.overlapping(0, 100) == plain.overlapping(0, 100) == sorted(spans)
     assert [columns.level(i) for i in (1, 2, 3)] == [plain.level(i) for i in (1, 2, 3)]
     assert columns.get(2) == spans[0] and isinstance(columns.get(2), IndexedSpan)
+
+
+def test_found_spans_hold_plain_ints_for_qt():
+    arrays = [np.array(c, dtype=np.int64) for c in ([8, 0], [13, 18], [2, 1])]
+    index = SpanIndex.from_columns(*arrays, np.array(["B", "A"], dtype=object))
+    for span in [index.get(2), *index.overlapping(0, 20)]:
+        assert span is not None
+        assert [type(value) for value in span] == [int, int, int, str]
+    assert index.get(3) is None and 3 not in index and None not in index and 2 in index
+
+
+@settings(max_examples=200, deadline=None)
+@given(spans_strategy(), spans_strategy())
+def test_changed_spans_are_those_either_index_lacks(old, new):
+    new = [s._replace(label="M") if s.id % 3 == 0 else s for s in new]
+    changed = SpanIndex(new).changed_from(SpanIndex(old))
+    assert len(changed) == len(set(changed))
+    assert set(changed) == set(old) ^ set(new)
 
 
 def test_empty_spans_and_repeated_ids_are_refused():

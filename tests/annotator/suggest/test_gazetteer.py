@@ -3,6 +3,7 @@ and gazetteer files read with errors naming file, line and reason."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 
@@ -36,10 +37,19 @@ def test_whole_words_only():
 
 def test_whole_words_in_arabic_and_around_combining_marks():
     g = Gazetteer("g", [GazetteerEntry("حلب", "Location"), GazetteerEntry("cafe", "X")])
-    text = "في حلب، وحلب، حلبي. cafe\u0301 cafe 😀cafe😀"
+    text = "في حلب، حلبي، محلب. cafe\u0301 cafe 😀cafe😀"
     assert found(g, text) == [("حلب", "Location"), ("cafe", "X"), ("cafe", "X")]
     # the mark after "cafe" belongs to its "e": matching there would cut a character in two
     assert [s.start for s in g.suggest(text)][1:] == [text.index("cafe "), text.rindex("cafe")]
+
+
+def test_arabic_terms_are_found_after_the_proclitics_joined_to_them():
+    g = Gazetteer("g", [GazetteerEntry("حلب", "Location"), GazetteerEntry("RPG", "W")])
+    # "and Aleppo", "in Aleppo", "and in Aleppo", "for Aleppo"; not after three letters, not
+    # after a letter that is no proclitic, not a Latin term after an Arabic letter.
+    text = "وحلب، بحلب، وبحلب، لحلب. ووبحلب محلب وRPG"
+    words = list(re.finditer(r"\w+", text))[:4]
+    assert [(s.start, s.end) for s in g.suggest(text)] == [(w.end() - 3, w.end()) for w in words]
 
 
 def test_leftmost_longest_without_overlaps():
