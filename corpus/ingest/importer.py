@@ -4,10 +4,10 @@ article atomically, so one bad file or record never costs the others.
 Articles are read ahead in small batches and written in one transaction per batch: every check
 (storable, exact and near duplicates) is made before anything is written, and the new articles
 go in together (:class:`corpus.import_batch.ImportBatch`), so a refused article leaves nothing
-and the others are stored whole. An article is reported only once its
-batch is committed, so whatever the report counts is on disk; a crash loses at most the batch in
-flight, never part of an article. A cancel (the ``cancelled`` callable answering true) stops the
-import the same way, between batches: what was reported stays, nothing after it is written.
+and the others are stored whole. An article is reported only once its batch is committed, so
+whatever the report counts is on disk; a crash loses at most the batch in flight, never part of
+an article. A cancel (the ``cancelled`` callable answering true) stops the import the same way,
+between batches: what was reported stays, nothing after it is written.
 """
 
 from __future__ import annotations
