@@ -23,6 +23,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
 
 from annotator.formats.model import ImportOptions
+from bench.fault_runs import WINDOW_ANNOTATOR
 from corpus.exchange import ExportRequest
 from corpus.store import Store
 from ui import exchange_dialogs
@@ -71,7 +72,7 @@ def main(argv: list[str]) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     store = Store.open(db)
     settings = QSettings(str(Path(tempfile.mkdtemp()) / "ui.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(store, settings, annotator="alice")
+    window = MainWindow(store, settings, annotator=WINDOW_ANNOTATOR)
     window.show()
     app.processEvents()
 

@@ -22,6 +22,8 @@ from corpus.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 COLLECTION = "faults"
+WINDOW_ANNOTATOR = "alice"
+"""Who the app's window annotates as when the harness runs it."""
 TEXT = " ".join(
     f"Report {i}: artillery shelled the northern district of Kafr Nabl while convoys waited."
     for i in range(12)
