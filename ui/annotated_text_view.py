@@ -11,10 +11,8 @@ Suggestions are drawn under the spans, dashed (:mod:`ui.suggestion_layer`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from operator import itemgetter
 from typing import Any
 
-import numpy as np
 from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QFontMetricsF,
@@ -100,15 +98,7 @@ class AnnotatedTextView(SuggestionLayer, CaptionedTextEdit):
         if colors is not None:
             self._colours = LabelColours(colors)
         marks = list(spans)
-        # One pass per column straight into an array: each pass over 20,000 scattered int
-        # objects costs milliseconds, so the columns are read once and checked as arrays.
-        ids, starts, ends = (
-            np.fromiter(map(itemgetter(i), marks), np.int64, len(marks)) for i in range(3)
-        )
-        labels = np.fromiter(map(itemgetter(3), marks), object, len(marks))
-        self._index = SpanIndex.from_columns(
-            self._offsets.to_qt_array(starts), self._offsets.to_qt_array(ends), ids, labels
-        )
+        self._index = self._index_of(marks)
         self._attributes = {m[0]: m[4] for m in marks if len(m) > 4 and m[4]}
         if self._selected not in self._index:
             self._selected = None

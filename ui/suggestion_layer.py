@@ -10,8 +10,10 @@ accepts and Backspace rejects.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QPoint, QRectF
 from PySide6.QtGui import QFontMetricsF, QTextCursor
 from PySide6.QtWidgets import QWidget
@@ -73,10 +75,8 @@ class SuggestionLayer:
         """Draw these suggestions ((id, start, end, label, attributes, source) in code points)
         in place of those drawn, repainting only the lines whose suggestions changed."""
         marks = list(marks)
-        starts = self._offsets.to_qt_many([m[1] for m in marks])
-        ends = self._offsets.to_qt_many([m[2] for m in marks])
         old = self._suggestions
-        new = SpanIndex.from_columns(starts, ends, [m[0] for m in marks], [m[3] for m in marks])
+        new = self._index_of(marks)
         self._suggestions = new
         self._suggested = {m[0]: (m[4] or {}, m[5]) for m in marks}
         if self._current_suggestion is not None and self._current_suggestion not in new:
@@ -88,6 +88,20 @@ class SuggestionLayer:
         else:
             for s in changed:
                 self._update_range(s.start, s.end)
+
+    def _index_of(self, marks: list[Sequence[Any]]) -> SpanIndex:
+        """An index of marks given as (id, start, end, label, ...) in code points.
+
+        Each column is read in one pass straight into an array: a pass over 20,000 scattered
+        int objects costs milliseconds, so the columns are read once and checked as arrays."""
+        ids, starts, ends = (
+            np.fromiter(map(itemgetter(i), marks), np.int64, len(marks)) for i in range(3)
+        )
+        labels = np.fromiter(map(itemgetter(3), marks), object, len(marks))
+        offsets = self._offsets
+        return SpanIndex.from_columns(
+            offsets.to_qt_array(starts), offsets.to_qt_array(ends), ids, labels
+        )
 
     def suggestion_ids(self) -> list[int]:
         """The ids of the suggestions drawn, in text order."""
