@@ -40,6 +40,12 @@ from corpus.span_plan import OnRefusal, SpanChecks, SpanKey, plan_spans
 READ_CHUNK = 200
 """Documents read at a time by :meth:`AnnotationBulkMixin.documents_with_sets`."""
 
+_HOLDS_ANYTHING = " OR ".join(
+    f'EXISTS (SELECT 1 FROM "{table}" x WHERE x."annotation_set_id" = s."id")'
+    for table in ("span", "relation", "event")
+)
+"""SQL that holds when the annotation set ``s`` holds a span, a relation or an event."""
+
 _DOCUMENT_FIELDS = (
     Document.id,
     Document.text,
@@ -293,8 +299,9 @@ class AnnotationBulkMixin:
         chunk: int = READ_CHUNK,
     ) -> Iterator[tuple[dom.Document, list[StoredSet]]]:
         """The documents ``flt`` keeps, streamed in id order, each with its annotation sets
-        (``annotator``'s, or everyone's by name): what an export reads, in a few queries per
-        ``chunk`` documents, not several per document."""
+        (``annotator``'s, or everyone's by name; none that was only opened, see
+        :meth:`stored_sets`): what an export reads, in a few queries per ``chunk`` documents,
+        not several per document."""
         query = (flt or DocumentFilter()).apply(Document.select(*_DOCUMENT_FIELDS))
         last = 0
         while True:
@@ -320,15 +327,20 @@ class AnnotationBulkMixin:
         self, doc_ids: Sequence[int], annotator: str | None = None
     ) -> dict[int, list[StoredSet]]:
         """The annotation sets of the documents ``doc_ids`` (``annotator``'s, or everyone's
-        sorted by name), by document, in five queries per :data:`READ_CHUNK` documents."""
+        sorted by name), by document, in five queries per :data:`READ_CHUNK` documents.
+
+        A set still new that holds no span, relation or event is left out: opening a document
+        (which stores suggestions on the viewer's set) makes one, and the document is no more
+        annotated by that viewer than before. A set in any other status is kept, even empty."""
         found: dict[int, list[StoredSet]] = {}
         p = self.db.param
         for chunk in chunked(doc_ids, READ_CHUNK):
-            params: list[object] = list(chunk)
+            params: list[object] = [*chunk, dom.Status.NEW]
             sql = (
                 'SELECT s."id", s."document_id", a."name", s."status" FROM "annotation_set" s '
                 'JOIN "annotator" a ON a."id" = s."annotator_id" '
-                f'WHERE s."document_id" IN ({self._marks(params)})'
+                f'WHERE s."document_id" IN ({self._marks(chunk)}) '
+                f'AND (s."status" <> {p} OR {_HOLDS_ANYTHING})'
             )
             if annotator is not None:
                 sql += f' AND a."name" = {p}'

@@ -20,6 +20,7 @@ from annotator import formats
 from annotator.document import Document, Event, Relation, Span, Status
 from annotator.errors import AnnotatorError
 from annotator.formats.model import AnnotatedDocument
+from annotator.suggest.model import Suggestion
 from corpus import annotation_importer, dedup, exchange, import_batch
 from corpus.filters import DocumentFilter
 from corpus.fingerprint_worker import FingerprintJob
@@ -217,6 +218,36 @@ def test_many_documents_sets_read_at_once_equal_each_read_alone(store: Store) ->
     ]
     kept = list(store.documents_with_sets(DocumentFilter(status=Status.DONE)))
     assert [doc.id for doc, _ in kept] == [ids[3]]
+
+
+def test_a_set_still_new_and_empty_is_read_as_no_set(store: Store) -> None:
+    """Opening a document stores suggestions on the viewer's set: that set is no annotation.
+    An empty set someone gave another status is kept, and so is a new one holding spans."""
+    opened, finished, reopened = (
+        store.add_document(Document(text=f"{TEXT} Report {n}.")).id for n in range(3)
+    )
+    store.save_suggestions(opened, "alice", [Suggestion(0, 7, "Actor", {}, "gazetteer")])
+    store.save_suggestions(opened, "bob", [Suggestion(8, 12, "WeaponSystem", {}, "gazetteer")])
+    store.reject_suggestions([store.suggestions(opened, "bob")[0].id])
+    store.set_status(finished, "alice", Status.DONE)
+    store.add_annotation_set(reopened, "alice", [RUSSIAN])
+    store.set_status(reopened, "alice", Status.NEW)
+    assert store.statuses(opened) == {"alice": Status.NEW, "bob": Status.NEW}
+
+    sets = store.stored_sets([opened, finished, reopened])
+    assert opened not in sets
+    assert [(s.annotator, s.status, s.spans) for s in sets[finished]] == [
+        ("alice", Status.DONE, [])
+    ]
+    assert [(s.status, [span for _, span in s.spans]) for s in sets[reopened]] == [
+        (Status.NEW, [RUSSIAN])
+    ]
+    alices = list(store.documents_with_sets(annotator="alice"))
+    assert [(doc.id, [s.status for s in found]) for doc, found in alices] == [
+        (opened, []),
+        (finished, [Status.DONE]),
+        (reopened, [Status.NEW]),
+    ]
 
 
 # -- the import that stores each document's set this way ----------------------------------------

@@ -15,6 +15,7 @@ from annotator import formats
 from annotator.document import Document, Event, Relation, Span, Status
 from annotator.errors import AnnotatorError
 from annotator.formats.model import ImportOptions
+from annotator.suggest.model import Suggestion
 from cli import main as cli_main
 from corpus import resources
 from corpus.annotation_importer import annotator_in_name
@@ -81,6 +82,44 @@ def test_export_writes_each_annotators_set_with_links_by_index(store, annotated,
     flt = DocumentFilter(status=Status.DONE, annotator="alice")
     export_corpus(store, ExportRequest("fake", done, filter=flt, annotator="alice"))
     assert [r["name"] for r in records(done)] == [str(annotated)]
+
+
+def written(out: Path) -> dict[str, str]:
+    """What an export wrote: a file's text, or each file of a folder by its name."""
+    if out.is_file():
+        return {"": out.read_text(encoding="utf-8")}
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(out.iterdir())}
+
+
+@pytest.mark.parametrize("annotator", [None, "alice"])
+@pytest.mark.parametrize("name", ["jsonl", "brat"])
+def test_a_document_only_opened_is_exported_as_before(store, annotated, tmp_path, name, annotator):
+    """Opening a document stores suggestions on the viewer's set; that makes it no annotation."""
+    bare = annotated + 1
+    before = tmp_path / f"before-{name}"
+    export_corpus(store, ExportRequest(name, before, annotator=annotator))
+    store.save_suggestions(bare, "alice", [Suggestion(0, 6, "Actor", {}, "gazetteer")])
+    store.save_suggestions(bare, "carol", [Suggestion(0, 6, "Actor", {}, "gazetteer")])
+    assert store.statuses(bare) == {"alice": Status.NEW, "carol": Status.NEW}
+    after = tmp_path / f"after-{name}"
+    export_corpus(store, ExportRequest(name, after, annotator=annotator))
+    assert written(after) == written(before)
+
+
+def test_an_empty_set_given_a_status_is_exported_as_the_annotators(store, annotated, tmp_path):
+    bare = annotated + 1
+    store.set_status(bare, "alice", Status.DONE)
+    out = tmp_path / "all.jsonl"
+    export_corpus(store, ExportRequest("fake", out))
+    assert [(r["name"], r["status"], r["spans"]) for r in records(out)][2:] == [
+        (f"{bare}.alice", Status.DONE, [])
+    ]
+    alices = tmp_path / "alice.jsonl"
+    export_corpus(store, ExportRequest("fake", alices, annotator="alice"))
+    assert [(r["name"], r["status"]) for r in records(alices)] == [
+        (str(annotated), Status.IN_PROGRESS),
+        (str(bare), Status.DONE),
+    ]
 
 
 def test_the_split_puts_each_document_in_one_part_the_same_way_each_time(store, tmp_path):
