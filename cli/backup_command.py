@@ -29,8 +29,8 @@ def add_parsers(sub: Any) -> None:
     p.set_defaults(func=cmd_backup)
 
     help_text = (
-        "replace the corpus by a backup (SQLite: the current file is kept beside it first; "
-        "PostgreSQL: pg_restore --clean)"
+        "replace the corpus by a backup, once no annotator window or command has it open "
+        "(SQLite: the current file is kept beside it first; PostgreSQL: pg_restore --clean)"
     )
     p = sub.add_parser("restore", help=help_text, description=help_text)
     p.add_argument("path", metavar="PATH", help="a file made by 'annotator backup'")

@@ -4,12 +4,15 @@ with ``PRAGMA integrity_check``; ``pg_dump -Fc`` and ``pg_restore`` for PostgreS
 Every backup is written aside (``NAME.part``) and renamed when complete, so a file with the
 backup's name is always a whole one. PostgreSQL passwords never reach a command line: the
 client tools get one only in their environment (``PGPASSWORD``), and only if the URL had one.
+A restore refuses while the corpus is in use: a SQLite file that a store has open
+(:mod:`corpus.in_use`), a PostgreSQL database with other sessions connected.
 """
 
 from __future__ import annotations
 
 import errno
 import glob
+import logging
 import os
 import re
 import shutil
@@ -25,9 +28,13 @@ import psycopg2
 import psycopg2.extensions
 
 from annotator.errors import AnnotatorError
+from corpus import in_use
 from corpus.db import is_postgres, redact
 
 PG_TIMEOUT = 3600  # seconds a pg_dump or pg_restore may take before it is given up
+AUTOMATIC_KEPT = 5  # automatic pre-upgrade backups kept per corpus
+
+_log = logging.getLogger(__name__)
 
 
 class ToolMissing(AnnotatorError):
@@ -78,29 +85,54 @@ def restore(url: str, source: str | Path) -> Path | None:
         raise AnnotatorError(f"{source}: no such backup file")
     if is_postgres(url):
         _check_pg_archive(source, shown=source)
+        _refuse_other_sessions(url)
         args = ["--clean", "--if-exists", "--no-owner", "--single-transaction", "--no-password"]
         _pg_run("pg_restore", [*args, str(source)], url, source)
         return None
     _check_sqlite_corpus(source, shown=source)
     current = Path(url).expanduser()
     kept = None
-    if current.exists():
-        kept = stamped(current.parent, f"{current.name}.before-restore", ".bak")
-        live = _open_sqlite(current, read_only=True)
+    with in_use.exclusive(current):
+        if current.exists():
+            kept = stamped(current.parent, f"{current.name}.before-restore", ".bak")
+            live = _open_sqlite(current, read_only=True)
+            try:
+                _aside(kept, lambda part: _sqlite_copy(live, part, kept))
+            finally:
+                live.close()
+        src = _open_sqlite(source, read_only=True)
         try:
-            _aside(kept, lambda part: _sqlite_copy(live, part, kept))
+            dest = sqlite3.connect(current, timeout=15)
+            try:
+                _sqlite_step(lambda: src.backup(dest), current)
+            finally:
+                dest.close()
         finally:
-            live.close()
-    src = _open_sqlite(source, read_only=True)
-    try:
-        dest = sqlite3.connect(current, timeout=15)
-        try:
-            _sqlite_step(lambda: src.backup(dest), current)
-        finally:
-            dest.close()
-    finally:
-        src.close()
+            src.close()
     return kept
+
+
+def prune_automatic(folder: Path, name: str, suffix: str) -> None:
+    """Delete all but the newest :data:`AUTOMATIC_KEPT` automatic pre-upgrade backups of the
+    corpus ``name`` in ``folder`` (``NAME.before-vN-STAMP[-K]SUFFIX``, named by
+    :func:`stamped`), each deletion logged. No other file is touched, the user's own backups
+    among them."""
+    pattern = re.compile(
+        rf"{re.escape(name)}\.before-v\d+-(\d{{8}}-\d{{6}})(?:-(\d+))?{re.escape(suffix)}"
+    )
+    found = []
+    for path in folder.iterdir():
+        match = pattern.fullmatch(path.name)
+        if match and path.is_file():
+            found.append(((match[1], int(match[2] or 1)), path))  # newest: latest stamp, number
+    found.sort(reverse=True)
+    for _newness, path in found[AUTOMATIC_KEPT:]:
+        try:
+            path.unlink()
+        except OSError as exc:
+            _log.warning("cannot remove the old automatic backup %s: %s", path, exc.strerror)
+            continue
+        _log.info("removed the old automatic backup %s (%d newer kept)", path, AUTOMATIC_KEPT)
 
 
 # -- SQLite ------------------------------------------------------------------------------------
@@ -256,6 +288,38 @@ def _reason(stderr: str) -> str:
     if "No space left" in reason or f"[Errno {errno.ENOSPC}]" in reason:
         return "the disk is full"
     return reason
+
+
+def _refuse_other_sessions(url: str) -> None:
+    """Refuse in one line while other sessions (apps, commands) are connected to the database
+    of ``url``: ``pg_restore --clean`` would contend with them, and they would go on with what
+    they cached of the corpus it replaces."""
+    try:
+        conn = psycopg2.connect(url)
+    except psycopg2.Error as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise AnnotatorError(f"{redact(url)}: cannot connect: {reason}") from None
+    try:
+        with conn.cursor() as cur:
+            # Other roles' sessions show no backend_type to a role that is not privileged;
+            # background workers (autovacuum) have no user.
+            cur.execute(
+                "SELECT application_name FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND usesysid IS NOT NULL"
+                " AND coalesce(backend_type, 'client backend') = 'client backend'"
+            )
+            names = [str(row[0] or "") for row in cur.fetchall()]
+    finally:
+        conn.close()
+    if not names:
+        return
+    apps = sorted({name for name in names if name})
+    sessions = f"{len(names)} other session{'s are' if len(names) > 1 else ' is'} connected"
+    named = f" ({', '.join(apps)})" if apps else ""
+    raise AnnotatorError(
+        f"{redact(url)}: {sessions} to the corpus{named}; close the annotator windows and "
+        "commands using it, then restore again"
+    )
 
 
 def _check_pg_archive(path: Path, shown: Path) -> None:

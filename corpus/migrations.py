@@ -159,7 +159,8 @@ def ensure_schema(db: pw.Database) -> int:
 
 
 def backup(db: pw.Database, reason: str) -> Path | None:
-    """Back up a corpus before it is upgraded; returns the copy's path.
+    """Back up a corpus before it is upgraded; returns the copy's path. Only the newest
+    automatic backups of the corpus are kept (:func:`corpus.backup.prune_automatic`).
 
     SQLite: beside the file, with SQLite's online backup. PostgreSQL: ``pg_dump`` into the user
     data folder's ``backups/``; without pg_dump (or its access) the upgrade, transactional
@@ -167,13 +168,17 @@ def backup(db: pw.Database, reason: str) -> Path | None:
     """
     if isinstance(db, pw.SqliteDatabase):
         source = Path(db.database)
-        return corpus_backup.backup(
+        made = corpus_backup.backup(
             db, corpus_backup.stamped(source.parent, f"{source.name}.{reason}", ".bak")
         )
+        corpus_backup.prune_automatic(source.parent, source.name, ".bak")
+        return made
     folder = platformdirs.user_data_path(APP_NAME, appauthor=False) / "backups"
     name = str(psycopg2.extensions.parse_dsn(db.database).get("dbname", "corpus"))
     try:
-        return corpus_backup.backup(db, corpus_backup.stamped(folder, f"{name}.{reason}", ".dump"))
+        made = corpus_backup.backup(db, corpus_backup.stamped(folder, f"{name}.{reason}", ".dump"))
     except AnnotatorError as exc:
         logging.getLogger(__name__).warning("upgrading without a backup: %s", exc)
         return None
+    corpus_backup.prune_automatic(folder, name, ".dump")
+    return made

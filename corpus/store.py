@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import peewee as pw
@@ -17,7 +18,7 @@ from annotator import document as dom
 from annotator.errors import AnnotatorError
 from annotator.schema import Schema
 from annotator.schema_yaml import load_schema_text, schema_to_yaml
-from corpus import changes, dedup, search
+from corpus import changes, dedup, in_use, search
 from corpus import db as dbmod
 from corpus.annotation_bulk import AnnotationBulkMixin
 from corpus.annotations import AnnotationsMixin
@@ -116,6 +117,8 @@ class Store(
 ):
     """A corpus opened for reading and editing."""
 
+    _in_use: in_use.Mark | None = None  # held from open to close (SQLite files)
+
     def __init__(self, db: pw.Database, url: str) -> None:
         self.db = db
         self.url = url
@@ -127,21 +130,29 @@ class Store(
 
     @classmethod
     def open(cls, url: str | None = None) -> Store:
-        """Open (creating or upgrading as needed) the corpus at ``url`` or the default one."""
+        """Open (creating or upgrading as needed) the corpus at ``url`` or the default one.
+
+        A SQLite corpus is marked in use (:mod:`corpus.in_use`) until :meth:`close`, so that a
+        restore refuses meanwhile; during a restore, opening waits for its end.
+        """
         resolved = dbmod.resolve_url(url)
         db = dbmod.connect(resolved)
         store = cls(db, resolved)
         try:
+            # Before anything is read: a restore going on ends first.
+            store._in_use = None if store.is_postgres else in_use.hold(Path(db.database))
             store.created = ensure_schema(db) == 0
         except BaseException:
-            db.close()
+            store.close()
             raise
         return store
 
     def close(self) -> None:
-        """Close this thread's connection."""
+        """Close this thread's connection, and give up the store's in-use mark (once)."""
         if not self.db.is_closed():
             self.db.close()
+        if self._in_use is not None:
+            self._in_use.release()
 
     @property
     def is_postgres(self) -> bool:

@@ -1,7 +1,8 @@
 """Backups on both engines: a corpus backed up, changed and restored is exactly as before; a
 backup taken while the corpus is written holds whole transactions only; a file that is not a
-corpus backup is refused in one line; an upgrade leaves a backup first (pg_dump on PostgreSQL,
-and without it the upgrade still runs and says so)."""
+corpus backup is refused in one line; a restore refuses while the corpus is in use; an upgrade
+leaves a backup first (pg_dump on PostgreSQL, and without it the upgrade still runs and says
+so), and only the newest five of those are kept."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import psycopg2
 import pytest
 
 from annotator.document import Document, Span
@@ -154,6 +156,41 @@ def test_a_file_that_is_not_a_corpus_backup_is_refused_in_one_line(store, tmp_pa
         store.close()
 
 
+def test_a_restore_is_refused_while_the_corpus_is_in_use_and_changes_nothing(store, tmp_path):
+    fill(store)
+    made = backup(store, tmp_path / "backups" / "corpus.bak")
+    store.add_document(Document(text="A later article about floods in the valley."))
+    before = snapshot(store)
+    files = sorted(tmp_path.iterdir())
+    other = None
+    if store.is_postgres:  # the store's own session, and a named one
+        other = psycopg2.connect(store.url, application_name="night-import")
+    try:
+        with pytest.raises(AnnotatorError) as refused:
+            restore(store.url, made)
+    finally:
+        if other is not None:
+            other.close()
+    message = str(refused.value)
+    if store.is_postgres:
+        assert message.startswith(
+            f"{store.url}: 2 other sessions are connected to the corpus (night-import); close "
+        )
+    else:
+        assert message.startswith(f"{store.url}: the corpus is open in another annotator window")
+    assert "\n" not in message
+    assert sorted(tmp_path.iterdir()) == files  # no copy of the corpus kept: nothing done
+    assert snapshot(store) == before
+
+    store.close()
+    restore(store.url, made)
+    store = reopen(store)
+    try:
+        assert len(snapshot(store)[0]) == 2
+    finally:
+        store.close()
+
+
 def test_a_backup_never_overwrites_a_file(store, tmp_path):
     taken = tmp_path / "taken.bak"
     taken.write_bytes(b"keep me")
@@ -233,6 +270,48 @@ def test_an_upgrade_leaves_a_backup_of_the_older_corpus(store, tmp_path, monkeyp
                 "SELECT value FROM corpus_meta WHERE key = 'schema_version'"
             ).fetchone() == ("5",)
             assert conn.execute("SELECT count(*) FROM span").fetchone() == (4,)
+
+
+def test_an_upgrade_keeps_the_newest_five_automatic_backups_and_no_other_file_is_touched(
+    store, tmp_path, monkeypatch, caplog
+):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    if store.is_postgres:
+        folder = tmp_path / "data" / "news-annotator" / "backups"
+        name, suffix = store.url.rsplit("/", 1)[1], ".dump"
+    else:
+        folder, name, suffix = Path(store.url).parent, Path(store.url).name, ".bak"
+    folder.mkdir(parents=True, exist_ok=True)
+    older = [  # oldest first; "-2" is the second one made within the same second
+        f"{name}.before-v4-20250101-090000{suffix}",
+        f"{name}.before-v5-20250301-090000{suffix}",
+        f"{name}.before-v5-20250301-090000-2{suffix}",
+        f"{name}.before-v6-20250601-090000{suffix}",
+        f"{name}.before-v6-20250901-090000{suffix}",
+        f"{name}.before-v6-20251101-090000{suffix}",
+    ]
+    untouched = [
+        f"{name}-20240101-090000{suffix}",  # made by 'annotator backup'
+        f"{name}.before-restore-20240101-090000.bak",
+        f"{name}.before-v3-20240101-090000{suffix}.part",
+        f"other.db.before-v3-20240101-090000{suffix}",  # another corpus's
+        f"{name}.before-v3-notes.txt",
+    ]
+    for file_name in older + untouched:
+        (folder / file_name).write_bytes(b"kept by name only")
+    _make_v5(store)
+    with caplog.at_level(logging.INFO, logger="corpus.backup"):
+        store = reopen(store)
+    store.close()
+
+    remaining = {path.name for path in folder.iterdir()}
+    automatic = {n for n in remaining if n.startswith(f"{name}.before-v") and n.endswith(suffix)}
+    [made] = automatic - set(older)
+    assert made.startswith(f"{name}.before-v{migrations.LATEST}-")
+    assert automatic == {made, *older[2:]}
+    assert set(untouched) <= remaining
+    for gone in older[:2]:
+        assert f"removed the old automatic backup {folder / gone}" in caplog.text
 
 
 @pytest.mark.postgres
