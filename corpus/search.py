@@ -140,25 +140,14 @@ def _search_sqlite(
     db: pw.Database, match: str, flt: DocumentFilter | None, limit: int
 ) -> list[SearchHit]:
     where, params = _restriction(flt, "rowid")
-    # The MATCH runs in its own CTE; ranking and the limit apply to its rows, then the join.
-    ranked = db.execute_sql(
-        "WITH hits AS (SELECT rowid AS id, rank AS score FROM document_fts "
-        f"WHERE document_fts MATCH ?{where} ORDER BY rank LIMIT ?) "
-        "SELECT hits.id, d.title, hits.score FROM hits JOIN document d ON d.id = hits.id ORDER BY hits.score",
-        [match, *params, limit],
+    # One statement: FTS5 consumes ``ORDER BY rank`` itself and hands rows over in rank order,
+    # so SQLite stops at the limit and makes the snippets (and reads the titles) of those only.
+    rows = db.execute_sql(
+        "SELECT rowid, title, snippet(document_fts, -1, ?, ?, '…', 16), rank FROM document_fts "
+        f"WHERE document_fts MATCH ?{where} ORDER BY rank LIMIT ?",
+        [HIT_START, HIT_END, match, *params, limit],
     ).fetchall()
-    if not ranked:
-        return []
-    ids = [row[0] for row in ranked]
-    marks = ",".join("?" * len(ids))
-    snippets = dict(
-        db.execute_sql(
-            f"SELECT rowid, snippet(document_fts, -1, ?, ?, '…', 16) FROM document_fts "
-            f"WHERE document_fts MATCH ? AND rowid IN ({marks})",
-            [HIT_START, HIT_END, match, *ids],
-        ).fetchall()
-    )
-    return [SearchHit(i, title, snippets.get(i, ""), -score) for i, title, score in ranked]
+    return [SearchHit(i, title, snippet, -score) for i, title, snippet, score in rows]
 
 
 def _search_postgres(
