@@ -4,18 +4,18 @@ readable tables or one JSON object."""
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from tqdm import tqdm
-
-from annotator.agreement import AgreementReport, compute_agreement
-from annotator.agreement.spans import SpanCounts
 from annotator.errors import AnnotatorError
 from cli.commands import open_store
 from cli.output import emit_json
-from corpus.agreement_data import agreement_documents
+from cli.progress import progress_bar
 from corpus.store import Store
+
+if TYPE_CHECKING:  # the statistics (numpy) load when the command runs, not with the app
+    from annotator.agreement import AgreementReport
+    from annotator.agreement.spans import SpanCounts
 
 
 def _chosen(store: Store, names: str | None) -> list[str] | None:
@@ -33,10 +33,13 @@ def _chosen(store: Store, names: str | None) -> list[str] | None:
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
+    from annotator.agreement import compute_agreement
+    from corpus.agreement_data import agreement_documents
+
     store = open_store(args)
     annotators = _chosen(store, args.annotators)
     documents = agreement_documents(store, args.collection, annotators)
-    with tqdm(documents, unit=" docs", file=sys.stderr, leave=False, disable=None) as bar:
+    with progress_bar(documents, unit=" docs") as bar:
         report = compute_agreement(bar, annotators)
     if not report.documents:
         where = f" of collection '{args.collection}'" if args.collection else ""

@@ -8,11 +8,10 @@ import os
 import sys
 from dataclasses import asdict
 
-from tqdm import tqdm
-
 from annotator.errors import AnnotatorError
 from annotator.schema_yaml import load_schema_file, schema_to_dict, schema_to_yaml
 from cli.output import document_json, emit_json, print_document, summary_json
+from cli.progress import progress_bar
 from corpus import db as dbmod
 from corpus import seed
 from corpus.filters import DocumentFilter
@@ -88,9 +87,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         fields[name] = key
     options = IngestOptions(max_bytes=int(args.max_size * 1024 * 1024), fields=fields)
     store = open_store(args)
-    bar = tqdm(
-        unit=" articles", disable=None if not args.json else True, file=sys.stderr, leave=False
-    )
+    bar = progress_bar(unit=" articles", quiet=args.json)
 
     def progress(event: ImportEvent) -> None:
         bar.update(1)

@@ -7,9 +7,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from tqdm import tqdm
-
 from cli.output import emit_json
+from cli.progress import progress_bar
 
 if TYPE_CHECKING:
     from corpus.copy import CopyProgress, CopyReport
@@ -83,7 +82,7 @@ def cmd_copy(args: argparse.Namespace) -> int:
     # Imported here: every other command starts without psycopg2 and the copy machinery.
     from corpus.copy import CopyMismatch, copy_corpus
 
-    bar = tqdm(unit=" rows", file=sys.stderr, leave=False, disable=None, unit_scale=True)
+    bar = progress_bar(unit=" rows", unit_scale=True)
 
     def progress(event: CopyProgress) -> None:
         if bar.total != event.total:

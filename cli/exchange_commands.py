@@ -7,8 +7,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from tqdm import tqdm
-
 from annotator import formats
 from annotator.errors import AnnotatorError
 from annotator.formats.model import ExportOptions, Format, ImportOptions, Report
@@ -16,6 +14,7 @@ from annotator.formats.split import parse_ratios
 from annotator.schema_yaml import schema_to_yaml
 from cli.commands import document_filter, open_store
 from cli.output import emit_json
+from cli.progress import progress_bar
 from corpus.exchange import ExportRequest, export_corpus, import_annotations
 
 
@@ -49,7 +48,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         seed=args.seed,
         tokenizer=args.tokenizer,
     )
-    with tqdm(unit=" docs", file=sys.stderr, leave=False, disable=None) as bar:
+    with progress_bar(unit=" docs") as bar:
         report = export_corpus(store, request, lambda done: bar.update(done - bar.n))
     _print_report(report, args.json, "exported")
     return 1 if report.errors else 0
@@ -62,7 +61,7 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
         scheme=args.scheme,
         max_bytes=int(args.max_size * 1024 * 1024),
     )
-    with tqdm(unit=" docs", file=sys.stderr, leave=False, disable=None) as bar:
+    with progress_bar(unit=" docs") as bar:
         report = import_annotations(
             store,
             args.format,

@@ -4,15 +4,13 @@ an annotator's pending suggestions (shown in the editor) or, with ``--accept``, 
 from __future__ import annotations
 
 import argparse
-import sys
 from dataclasses import asdict
-
-from tqdm import tqdm
 
 from annotator.document import Status
 from annotator.errors import AnnotatorError
 from cli.commands import document_filter, open_store
 from cli.output import emit_json
+from cli.progress import progress_bar
 from corpus.suggest_runner import SuggestionEngine, suggest_documents
 
 
@@ -51,7 +49,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
             f"schema '{store.schema().name}' has no suggestion sources: add a 'suggestions' "
             "block (see docs/SUGGESTIONS.md)"
         )
-    bar = tqdm(total=len(ids), unit=" docs", disable=True if args.json else None, file=sys.stderr)
+    bar = progress_bar(total=len(ids), unit=" docs", quiet=args.json, leave=True)
     try:
         report = suggest_documents(
             store, ids, who, accept=args.accept, engine=engine, progress=lambda _: bar.update(1)

@@ -4,15 +4,16 @@ batch before it (both the article import and the annotation import use it)."""
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import threading
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING
 
 # The process imports only corpus.dedup (numpy, datasketch), not the readers.
 from corpus.dedup import Fingerprint, fingerprints
+
+if TYPE_CHECKING:  # multiprocessing loads when an import starts the process, not with the app
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 Prints = list[Fingerprint | None]
 
@@ -71,6 +72,9 @@ class FingerprintWorker:
         """Start the process (once); nothing happens when no process can be started."""
         if self._pool is not None:
             return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         with contextlib.suppress(OSError, RuntimeError):
             self._pool = ProcessPoolExecutor(
                 1,
@@ -85,7 +89,7 @@ class FingerprintWorker:
         if self._pool is not None:
             try:
                 job = self._pool.submit(fingerprints, texts)
-            except (BrokenProcessPool, RuntimeError):
+            except RuntimeError:  # BrokenProcessPool among them
                 job = None
         return FingerprintJob(texts, job)
 

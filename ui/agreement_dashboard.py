@@ -29,7 +29,7 @@ from corpus.store import Store
 from ui import agreement_figures as figures
 from ui.agreement_panels import SummaryCard, TablePanel
 from ui.agreement_worker import AgreementOutcome, AgreementRequest, AgreementWorker
-from ui.dashboard_parts import DashboardFilters, DashboardLauncher, LatestRun, lay_out
+from ui.dashboard_parts import DashboardFilters, LatestRun, lay_out
 
 if TYPE_CHECKING:
     from ui.agreement_charts import ChartPanel
@@ -258,19 +258,3 @@ def _signals_blocked(*widgets: QWidget) -> Iterator[None]:
     finally:
         for widget, was in zip(widgets, previous, strict=True):
             widget.blockSignals(was)
-
-
-class AgreementLauncher(DashboardLauncher):
-    """The View ▸ Agreement… action of a window: opens its dashboard, or brings it forward and
-    computes again."""
-
-    dashboard: AgreementDashboard | None
-
-    def __init__(self, store: Store, parent: QWidget) -> None:
-        super().__init__(
-            store,
-            parent,
-            AgreementDashboard,
-            "A&greement…",
-            "How far the annotators agree: kappa, alpha, span F1, as charts",
-        )

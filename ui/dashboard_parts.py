@@ -1,7 +1,7 @@
 """What the agreement and statistics dashboards share: the filters on their left (a collection,
 the annotators to count, Refresh, a busy bar and a status line), the latest computation in the
-background, and the View menu action that opens a dashboard, or brings it forward and computes
-again."""
+background, and the View menu actions that open a dashboard (importing it then: charts and
+statistics load on first use, not with the app), or bring it forward and compute again."""
 
 from __future__ import annotations
 
@@ -263,3 +263,43 @@ class LatestRun(QObject):
         """Cancel the computations in flight and wait for them to end (the window closes)."""
         self.cancel()
         return self.wait(msecs)
+
+
+def _agreement_dashboard(store: Store, parent: QWidget) -> Dashboard:
+    from ui.agreement_dashboard import AgreementDashboard  # matplotlib and numpy load on first use
+
+    return AgreementDashboard(store, parent)
+
+
+def _statistics_dashboard(store: Store, parent: QWidget) -> Dashboard:
+    from ui.stats_dashboard import StatisticsDashboard  # matplotlib loads on first use
+
+    return StatisticsDashboard(store, parent)
+
+
+class AgreementLauncher(DashboardLauncher):
+    """The View ▸ Agreement… action of a window: opens its dashboard, or brings it forward and
+    computes again."""
+
+    def __init__(self, store: Store, parent: QWidget) -> None:
+        super().__init__(
+            store,
+            parent,
+            _agreement_dashboard,
+            "A&greement…",
+            "How far the annotators agree: kappa, alpha, span F1, as charts",
+        )
+
+
+class StatisticsLauncher(DashboardLauncher):
+    """The View ▸ Statistics… action of a window: opens its dashboard, or brings it forward and
+    counts again."""
+
+    def __init__(self, store: Store, parent: QWidget) -> None:
+        super().__init__(
+            store,
+            parent,
+            _statistics_dashboard,
+            "&Statistics…",
+            "Charts of the corpus: statuses, progress, labels, casualties, a map of places",
+        )

@@ -16,12 +16,11 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from corpus.db import redact
-from ui.agreement_dashboard import AgreementLauncher  # matplotlib loads on first use
+from ui.dashboard_parts import AgreementLauncher, StatisticsLauncher  # dashboards load on first use
 from ui.find_bar import find_actions
 from ui.import_dialog import choose_import_paths
 from ui.shortcut_help import help_action
 from ui.span_search_dock import SpanSearchLauncher
-from ui.stats_dashboard import StatisticsLauncher  # matplotlib loads on first use
 from ui.suggestion_controller import SuggestionController
 
 APP_NAME = "News Annotator"

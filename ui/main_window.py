@@ -6,6 +6,8 @@ menus in :mod:`ui.main_menus`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
@@ -23,10 +25,8 @@ from corpus.db import redact
 from corpus.store import Store
 from ui.appearance import Appearance
 from ui.article_reader import ArticleReader
-from ui.assign_dialog import AssignDialog
 from ui.change_follower import ChangeFollower
 from ui.corpus_browser import CorpusBrowser
-from ui.curation_view import CurationWindow
 from ui.exchange_dialogs import ExchangeController
 from ui.find_bar import FindBar, with_find_bar
 from ui.import_dialog import FileDropFilter, ImportController
@@ -34,14 +34,15 @@ from ui.label_legend import LabelLegend
 from ui.link_editor import LinkEditor
 from ui.link_list import LinkList
 from ui.main_menus import APP_NAME, MainMenus
-from ui.metadata_editor import edit_metadata
 from ui.navigation import Navigator
-from ui.schema_editor import edit_schema
 from ui.session import login_name, remember_corpus, team_login
 from ui.span_details import SpanDetails
 from ui.span_editor import SpanEditor
 from ui.span_search_dock import select_text
 from ui.window_session import SessionActions
+
+if TYPE_CHECKING:  # the windows and dialogs opened on demand load then, not at start-up
+    from ui.curation_view import CurationWindow
 
 # No-break spaces keep the command on one line when the message wraps.
 EMPTY_CORPUS_MESSAGE = (
@@ -221,6 +222,8 @@ class MainWindow(SessionActions, MainMenus):
         if member is not None and self.store.role(member) != "manager":
             self.statusBar().showMessage("Only a manager assigns documents", 5000)
             return
+        from ui.assign_dialog import AssignDialog
+
         dialog = AssignDialog(
             self.store, self.reader.document_id(), self.browser.current_filter(), self
         )
@@ -250,6 +253,8 @@ class MainWindow(SessionActions, MainMenus):
 
     def open_schema_editor(self) -> None:
         """Edit the corpus's schema; after a saved change, show the new labels and spans."""
+        from ui.schema_editor import edit_schema
+
         shown = self.reader.document_id()
         if not edit_schema(self.store, self):
             return
@@ -273,6 +278,8 @@ class MainWindow(SessionActions, MainMenus):
             )
             return
         if self.curation is None:
+            from ui.curation_view import CurationWindow
+
             self.curation = CurationWindow(self.store, self)
             self.curation.sig_gold_changed.connect(self.browser.refresh_document)
             self.browser.sig_document_selected.connect(self.curation.follow)
@@ -287,6 +294,8 @@ class MainWindow(SessionActions, MainMenus):
         doc_id = self.reader.document_id()
         if doc_id is None:
             return
+        from ui.metadata_editor import edit_metadata
+
         try:
             saved = edit_metadata(self.store, doc_id, self)
             if saved:

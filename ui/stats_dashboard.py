@@ -33,7 +33,7 @@ from corpus.store import Store
 from ui import stats_figures as figures
 from ui.agreement_figures import Table
 from ui.agreement_panels import SummaryCard
-from ui.dashboard_parts import DashboardFilters, DashboardLauncher, LatestRun, lay_out
+from ui.dashboard_parts import DashboardFilters, LatestRun, lay_out
 from ui.stats_worker import StatisticsCount
 
 if TYPE_CHECKING:
@@ -323,19 +323,3 @@ def _default_label(f: CorpusStatistics, i: int) -> str | None:
     others = [label for label in f.frequent if label not in present]
     choices = present + others
     return choices[i] if i < len(choices) else None
-
-
-class StatisticsLauncher(DashboardLauncher):
-    """The View ▸ Statistics… action of a window: opens its dashboard, or brings it forward and
-    counts again."""
-
-    dashboard: StatisticsDashboard | None
-
-    def __init__(self, store: Store, parent: QWidget) -> None:
-        super().__init__(
-            store,
-            parent,
-            StatisticsDashboard,
-            "&Statistics…",
-            "Charts of the corpus: statuses, progress, labels, casualties, a map of places",
-        )

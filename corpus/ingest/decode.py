@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import codecs
 
-from charset_normalizer import from_bytes
-
 from annotator.errors import InputError
 
 # Among equally clean decodings, the encodings news text most often comes in.
@@ -40,6 +38,8 @@ def detect_encoding(data: bytes, file: str) -> str:
         # A sample cut through a multi-byte character is still UTF-8.
         if exc.start >= len(sample) - 3 and len(data) > SAMPLE:
             return "utf-8"
+    from charset_normalizer import from_bytes  # loaded on the first file that needs it
+
     results = from_bytes(sample)
     best = results.best()
     if best is None:

@@ -3,6 +3,7 @@ here again when it fails."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import subprocess
 import sys
 import time
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus import dedup, fingerprint_worker
+from corpus import dedup
 from corpus.fingerprint_worker import FingerprintWorker
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,7 +50,7 @@ def test_a_failed_process_leaves_the_work_to_this_one(monkeypatch: pytest.Monkey
         def shutdown(self, **kwargs: object) -> None:
             pass
 
-    monkeypatch.setattr(fingerprint_worker, "ProcessPoolExecutor", BrokenPool)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", BrokenPool)
     worker = FingerprintWorker()
     worker.start()
     assert worker.submit(TEXTS)() == dedup.fingerprints(TEXTS)
@@ -61,7 +62,7 @@ def test_a_process_that_cannot_start_leaves_the_work_to_this_one(
     def refuse(*args: object, **kwargs: object) -> None:
         raise OSError("no more processes")
 
-    monkeypatch.setattr(fingerprint_worker, "ProcessPoolExecutor", refuse)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
     worker = FingerprintWorker()
     worker.start()
     assert not worker.started

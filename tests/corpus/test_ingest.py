@@ -442,10 +442,10 @@ def test_large_imports_fingerprint_in_a_second_process_with_the_same_results(
 
 
 def test_a_failing_fingerprint_process_falls_back_to_this_one(corpus, tmp_path, monkeypatch):
+    import concurrent.futures
     from concurrent.futures import Future
     from concurrent.futures.process import BrokenProcessPool
 
-    from corpus import fingerprint_worker
     from corpus.ingest import importer
 
     class BrokenPool:
@@ -463,7 +463,7 @@ def test_a_failing_fingerprint_process_falls_back_to_this_one(corpus, tmp_path, 
     path = tmp_path / "feed.jsonl"
     _feed_with_copies(path, 12)
     monkeypatch.setattr(importer, "BATCH_ARTICLES", 5)
-    monkeypatch.setattr(fingerprint_worker, "ProcessPoolExecutor", BrokenPool)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", BrokenPool)
     report = import_paths(corpus, [path])
     assert (report.imported, report.near_duplicates, report.failed) == (12, 1, 0)
 

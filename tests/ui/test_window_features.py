@@ -65,7 +65,7 @@ def test_a_label_added_in_the_schema_editor_gets_its_hotkey_at_once(
         )
         return True
 
-    monkeypatch.setattr(main_window_module, "edit_schema", add_vehicle)
+    monkeypatch.setattr("ui.schema_editor.edit_schema", add_vehicle)  # imported when asked for
     window.schema_action.trigger()
     assert "Vehicle" in window.editor.label_actions  # the palette and hotkeys follow
     assert window.reader.document_id() == doc_id  # the same article stays on show
@@ -214,7 +214,7 @@ def test_document_properties_update_the_heading_and_the_list(
         )
         return True
 
-    monkeypatch.setattr(main_window_module, "edit_metadata", retitle)
+    monkeypatch.setattr("ui.metadata_editor.edit_metadata", retitle)
     window.properties_action.trigger()
     assert window.reader.title_label.text() == "Jets strike al-Bab again"
     assert "Desk" in window.reader.meta_label.text()
