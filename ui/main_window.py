@@ -113,7 +113,9 @@ class MainWindow(SessionActions, MainMenus):
         details.addWidget(self.link_list)
         details.setChildrenCollapsible(False)
         details.setStretchFactor(0, 1)  # the form takes what the window gains
-        details.setSizes([340, 120])
+        # The links get what the form leaves: never less than its rows need (the splitter
+        # keeps each side at least its minimum), the rest a list of several links.
+        details.setSizes([260, 200])
         self.details_dock = QDockWidget("Details", self)
         self.details_dock.setObjectName("details_dock")
         self.details_dock.setWidget(details)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontMetrics, QResizeEvent, QValidator
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent, QValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -105,9 +105,9 @@ class SpanDetails(QStackedWidget):
         self.covered = QLabel()
         self.covered.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.covered.setMinimumWidth(40)  # elided to the dock's width, never widening it
-        italic = self.covered.font()
-        italic.setItalic(True)
-        self.covered.setFont(italic)
+        self._upright = self.covered.font()
+        self._italic = QFont(self._upright)
+        self._italic.setItalic(True)
         self.covered.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout.addWidget(self.covered)
         self.form = QFormLayout()
@@ -178,6 +178,11 @@ class SpanDetails(QStackedWidget):
 
     def _elide_covered(self) -> None:
         text = " ".join(self._covered.split())
+        # Italic only where the italic face has every character: Qt's fallback fonts do not fill
+        # in an oblique face (DejaVu Sans Oblique has no Arabic: the text came out as boxes).
+        italic = QFontMetrics(self._italic)
+        has_all = all(italic.inFontUcs4(ord(c)) for c in text)
+        self.covered.setFont(self._italic if has_all else self._upright)
         width = max(self.covered.width(), 40)
         self.covered.setText(
             self.covered.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, width)

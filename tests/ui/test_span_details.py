@@ -240,3 +240,24 @@ def test_a_boolean_is_a_tri_state_check_box(qtbot, sourced_store, doc_id, path, 
     assert saved(path, span_id).attributes["confirmed"] is True
     qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(4, box.height() // 2))
     assert saved(path, span_id).attributes["confirmed"] is False
+
+
+def test_the_covered_text_is_drawn_in_a_face_that_has_its_letters(qtbot):
+    """Latin text is shown in italic; Arabic, which the common sans fonts' oblique faces lack
+    (Qt does not fill them in from other fonts: the text came out as boxes), upright."""
+    from PySide6.QtGui import QFontMetrics
+
+    from ui.span_details import SpanDetails
+
+    details = SpanDetails()
+    qtbot.addWidget(details)
+    details.set_schema(resources.shipped_schema())
+    arabic = "غارة جوية"
+    if not all(QFontMetrics(details.font()).inFontUcs4(ord(c)) for c in arabic.replace(" ", "")):
+        pytest.skip("no Arabic in this machine's default font")
+    details.show_span(1, Span(0, 7, "Actor"), "Reuters")
+    assert details.covered.font().italic()
+    details.show_span(2, Span(0, 9, "Attack"), arabic)
+    shown = QFontMetrics(details.covered.font())
+    assert all(shown.inFontUcs4(ord(c)) for c in arabic)
+    assert details.covered.text() == arabic
