@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QThreadPool
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu
 
@@ -30,6 +30,7 @@ from ui.suggestion_worker import EngineCache, SuggestionWorker, SuggestOutcome
 
 AUTOMATIC_SETTING = "suggestions/automatic"
 MESSAGE_MS = 5000
+FIRST_PAINT_WAIT_MS = 1000  # an automatic run waits at most this long for the first paint
 
 
 class SuggestionController(QObject):
@@ -54,6 +55,11 @@ class SuggestionController(QObject):
         self._workers: list[SuggestionWorker] = []
         self._ticket = 0  # the run whose outcome counts: the latest
         self._announced: int | None = None  # a run the user asked for: its count is said
+        # The engine's first build is seconds of Python (and C holding the GIL) on a pool
+        # thread: an automatic run waits for the text's first paint, so that the window shows
+        # at once and the same time at every start.
+        self._painted = False
+        self._deferred = False
 
         self.suggest_action = self._window_action("Suggest &Now", "Ctrl+G")
         self.suggest_action.setToolTip("Run the schema's suggestion sources over this document")
@@ -102,6 +108,7 @@ class SuggestionController(QObject):
         editor.sig_spans_changed.connect(self._spans_changed)
         self.view.sig_suggestion_clicked.connect(self._clicked)
         window.installEventFilter(self)
+        self.view.viewport().installEventFilter(self)
 
     def _window_action(self, text: str, key: str) -> QAction:
         action = QAction(text, self, shortcut=QKeySequence(key))
@@ -129,7 +136,7 @@ class SuggestionController(QObject):
             self._stop()
         self.suggestions_changed()
         if opened and self._doc_id is not None and self.automatic_action.isChecked():
-            self._start()
+            self._begin()
 
     def suggestions_changed(self, current: int | None = None, near: OrderKey | None = None) -> None:
         """Read the pending suggestions again and draw them; make ``current`` the current one,
@@ -269,6 +276,22 @@ class SuggestionController(QObject):
         self._stop()
         self._start(announce=True)
 
+    def _begin(self) -> None:
+        """An automatic run: now, or after the text's first paint (at most
+        :data:`FIRST_PAINT_WAIT_MS` later) while it has not been painted yet."""
+        if self._painted:
+            self._start()
+            return
+        self._deferred = True
+        QTimer.singleShot(FIRST_PAINT_WAIT_MS, self._painted_now)
+
+    def _painted_now(self) -> None:
+        """The text has been painted (or waited for long enough): start a deferred run."""
+        self._painted = True
+        if self._deferred and self._doc_id is not None:
+            self._deferred = False
+            self._start()
+
     def _start(self, announce: bool = False) -> None:
         assert self._doc_id is not None
         self._ticket += 1
@@ -298,11 +321,12 @@ class SuggestionController(QObject):
 
     def running(self) -> bool:
         """Whether the latest run (for the document on show) has yet to report."""
-        return any(w.ticket == self._ticket for w in self._workers)
+        return self._deferred or any(w.ticket == self._ticket for w in self._workers)
 
     def _stop(self) -> None:
         """Cancel the runs queued or running; their outcomes are ignored."""
         self._ticket += 1  # whatever they report is out of date
+        self._deferred = False
         for worker in self._workers:
             worker.cancel()
 
@@ -314,10 +338,13 @@ class SuggestionController(QObject):
     def _automatic_toggled(self, on: bool) -> None:
         self._settings.setValue(AUTOMATIC_SETTING, on)
         if on and self._doc_id is not None and not self.running():
-            self._start()
+            self._begin()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """When the window closes, no run outlives it."""
+        """When the window closes, no run outlives it; the first paint lets a deferred run
+        start."""
         if watched is self._window and event.type() == QEvent.Type.Close:
             self.wait()
+        elif event.type() == QEvent.Type.Paint and not self._painted:
+            QTimer.singleShot(0, self._painted_now)  # once the paint is on screen
         return False

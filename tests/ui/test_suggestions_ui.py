@@ -381,6 +381,25 @@ def test_opening_a_document_suggests_in_the_background_with_the_real_engine(qtbo
     assert settings.value(AUTOMATIC_SETTING) in (False, "false")
 
 
+def test_the_first_run_waits_for_the_window_to_be_painted(qtbot, store, tmp_path):
+    """The engine's first build takes seconds on another thread and holds the GIL in stretches:
+    started before the window is on screen, it held the window's first paint up."""
+    text = "Footage showed a Bayraktar TB2 over the town.\n"
+    doc = store.add_document(Document(text=text, title="Drones")).id
+    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    settings.setValue(AUTOMATIC_SETTING, True)
+    w = MainWindow(store, settings, annotator="alice")
+    qtbot.addWidget(w)
+    assert w.reader.document_id() == doc  # opened as the window was made, not yet painted
+    assert w.suggester.running()  # a run is due: waiting counts as running
+    assert not w.suggester._workers  # but none has started
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: not w.suggester.running(), timeout=ENGINE_TIMEOUT_MS)
+    found = {(text[s.start : s.end], s.label) for s in w.suggester.pending}
+    assert ("Bayraktar TB2", "WeaponSystem") in found
+
+
 def test_suggest_now_runs_when_automatic_is_off_and_learns_from_the_corpus(
     qtbot, store, window, doc_id
 ):
