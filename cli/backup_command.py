@@ -81,9 +81,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from corpus.backup import restore
+    from corpus.backup import check_free, restore
 
     url = dbmod.resolve_url(args.db)
+    check_free(url)  # before asking: a corpus in use cannot be restored anyway
     question = f"Replace the corpus {dbmod.redact(url)} by the backup {args.path}? [y/N]"
     if not args.yes and not ask(question):
         print("annotator: restore cancelled; the corpus is unchanged", file=sys.stderr)

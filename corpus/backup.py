@@ -112,6 +112,18 @@ def restore(url: str, source: str | Path) -> Path | None:
     return kept
 
 
+def check_free(url: str) -> None:
+    """Refuse in one line, as :func:`restore` would, while the corpus at ``url`` is in use, so
+    that a user is not asked to confirm a restore that cannot run (the restore checks again)."""
+    if is_postgres(url):
+        _refuse_other_sessions(url)
+        return
+    current = Path(url).expanduser()
+    if current.exists():
+        with in_use.exclusive(current):
+            pass
+
+
 def prune_automatic(folder: Path, name: str, suffix: str) -> None:
     """Delete all but the newest :data:`AUTOMATIC_KEPT` automatic pre-upgrade backups of the
     corpus ``name`` in ``folder`` (``NAME.before-vN-STAMP[-K]SUFFIX``, named by

@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import psycopg2
 import pytest
 from psycopg2 import sql
 
@@ -78,6 +79,25 @@ def test_restore_with_yes_does_not_ask(url, capsys, tmp_path, monkeypatch):
     monkeypatch.setattr(backup_command, "ask", lambda q: pytest.fail("asked despite --yes"))
     code, _, err = run(capsys, "--db", url, "restore", str(out_file), "--yes")
     assert code == 0, err
+    assert contents(url) == before
+
+
+def test_a_corpus_in_use_is_refused_before_the_question(url, capsys, tmp_path, monkeypatch):
+    made = tmp_path / "mine.bak"
+    assert run(capsys, "--db", url, "backup", "--out", str(made))[0] == 0
+    before = contents(url)
+    monkeypatch.setattr(backup_command, "ask", lambda q: pytest.fail("asked, then refused"))
+    close_bound_database()
+    if url.startswith("postgresql"):  # another process's window: a session of its own
+        window = psycopg2.connect(url, application_name="annotator")
+    else:  # run() closes this process's connection, but not the store's in-use mark
+        window = Store.open(url)
+    try:
+        code, out, err = run(capsys, "--db", url, "restore", str(made))
+    finally:
+        window.close()
+    assert code == 2 and out == ""
+    assert ("in another annotator window" in err or "other session" in err) and err.count("\n") == 1
     assert contents(url) == before
 
 
