@@ -9,6 +9,7 @@ Add Event (Ctrl+E) makes the selected span the trigger of an event of its label.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -31,6 +32,14 @@ from ui.link_commands import (
 )
 from ui.link_painter import DrawnLink
 from ui.span_editor import SpanEditor
+
+
+def isolated(text: str) -> str:
+    """``text`` between Unicode's first-strong isolate marks when it holds right-to-left
+    letters, so that in a left-to-right row the quotes around it stay around it."""
+    if any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
+        return f"\u2068{text}\u2069"
+    return text
 
 
 class LinkOption(NamedTuple):
@@ -170,7 +179,7 @@ class LinkEditor(QObject):
         return shown[1] if shown is not None else f"span {span_id}"
 
     def _quote(self, span_id: int) -> str:
-        return f"'{self._covered(span_id)}'"
+        return f"'{isolated(self._covered(span_id))}'"
 
     # -- linking ------------------------------------------------------------------------------
 

@@ -54,6 +54,9 @@ class LinkList(QWidget):
         )
         self.list = _Links()
         self.list.setAlternatingRowColors(True)
+        # A row wraps to the panel's width: a role's quoted span is often longer than it.
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.hint = QLabel(HINT)  # in the list's place while it is empty
         self.hint.setWordWrap(True)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)

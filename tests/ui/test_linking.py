@@ -328,3 +328,11 @@ def test_a_click_on_a_span_end_is_not_a_drag(qtbot, window, store, doc_id):
     assert window.editor.undo_stack.count() == 0
     [span] = store.spans(doc_id, "alice")
     assert TEXT[span.span.start : span.span.end] == "jets"
+
+
+def test_right_to_left_text_is_isolated_so_the_quotes_stay_around_it():
+    from ui.link_editor import isolated
+
+    assert isolated("al-Bab") == "al-Bab"  # left-to-right rows are as typed
+    assert isolated("سوقاً شعبية") == "\u2068سوقاً شعبية\u2069"
+    assert isolated("قصف ISIS") == "\u2068قصف ISIS\u2069"
