@@ -28,7 +28,7 @@ from cli import (
     suggest_command,
     team_commands,
 )
-from corpus.db import APP_NAME, first_database_error
+from corpus.db import APP_NAME, first_database_error, first_line
 
 EXAMPLES = """\
 examples:
@@ -282,9 +282,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"annotator: {exc}", file=sys.stderr)
         return 2
     except peewee.PeeweeException as exc:
-        exc = first_database_error(exc)
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        print(f"annotator: database error: {reason}", file=sys.stderr)
+        print(
+            f"annotator: database error: {first_line(first_database_error(exc))}", file=sys.stderr
+        )
         return 2
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (annotator list | head): nothing more to say

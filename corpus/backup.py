@@ -29,7 +29,7 @@ import psycopg2.extensions
 
 from annotator.errors import AnnotatorError
 from corpus import in_use
-from corpus.db import is_postgres, redact
+from corpus.db import first_line, is_postgres, redact
 
 PG_TIMEOUT = 3600  # seconds a pg_dump or pg_restore may take before it is given up
 AUTOMATIC_KEPT = 5  # automatic pre-upgrade backups kept per corpus
@@ -309,8 +309,7 @@ def _refuse_other_sessions(url: str) -> None:
     try:
         conn = psycopg2.connect(url)
     except psycopg2.Error as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise AnnotatorError(f"{redact(url)}: cannot connect: {reason}") from None
+        raise AnnotatorError(f"{redact(url)}: cannot connect: {first_line(exc)}") from None
     try:
         with conn.cursor() as cur:
             # Other roles' sessions show no backend_type to a role that is not privileged;

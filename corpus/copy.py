@@ -45,7 +45,6 @@ from corpus import search
 from corpus.copy_ends import (
     check_source,
     check_target,
-    first_line,
     indexed_documents,
     opened_source,
     plain_indexes,
@@ -62,7 +61,7 @@ from corpus.copy_engines import (
     write_sqlite,
 )
 from corpus.copy_tables import TABLES, Row, Table, TableDigest, table
-from corpus.db import connect, database, is_postgres, redact
+from corpus.db import connect, database, first_line, is_postgres, redact
 from corpus.migrations import ensure_schema
 
 

@@ -18,7 +18,7 @@ from annotator.errors import AnnotatorError
 from annotator.schema_yaml import load_schema_text
 from corpus.copy_engines import PostgresReader, Reader, SqliteReader
 from corpus.copy_tables import TABLES
-from corpus.db import is_postgres, redact
+from corpus.db import first_line, is_postgres, redact
 from corpus.migrations import LATEST, VERSION_KEY, schema_version
 from corpus.resources import DEFAULT_SCHEMA, shipped_schema
 
@@ -26,11 +26,6 @@ from corpus.resources import DEFAULT_SCHEMA, shipped_schema
 def shown(url: str) -> str:
     """``url`` fit to print: any password hidden."""
     return redact(url)
-
-
-def first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 # -- the source --------------------------------------------------------------------------------

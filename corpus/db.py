@@ -119,9 +119,8 @@ class _PostgresDatabase(ReconnectMixin, peewee.PostgresqlDatabase):  # type: ign
         except peewee.ProgrammingError as exc:
             if getattr(getattr(exc, "orig", None), "pgcode", None) != _INSUFFICIENT_PRIVILEGE:
                 raise
-            reason = str(exc).strip().splitlines()[0]
             raise AccessDenied(
-                f"your role in this team corpus does not allow it ({reason})"
+                f"your role in this team corpus does not allow it ({first_line(exc)})"
             ) from None
         except (peewee.OperationalError, peewee.InterfaceError) as exc:
             _refuse_if_lost(exc)
@@ -188,10 +187,16 @@ def connect(url: str) -> peewee.Database:
     try:
         db.connect()
     except peewee.OperationalError as exc:
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise AnnotatorError(f"{redact(url)}: cannot open the corpus: {first_line}") from None
+        raise AnnotatorError(f"{redact(url)}: cannot open the corpus: {first_line(exc)}") from None
     database.initialize(db)
     return db
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of what ``exc`` says (its type's name when it says nothing): a reason
+    fit for a one-line error."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def first_database_error(exc: BaseException) -> BaseException:

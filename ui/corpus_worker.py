@@ -12,7 +12,7 @@ import peewee as pw
 from PySide6.QtCore import QRunnable
 
 from annotator.errors import AnnotatorError
-from corpus.db import first_database_error
+from corpus.db import first_database_error, first_line
 from corpus.store import Store
 
 Result = TypeVar("Result")
@@ -55,8 +55,7 @@ class CorpusWorker(QRunnable):
 
 def one_line_error(exc: BaseException) -> str:
     """A one-line reason for ``exc``, without a traceback."""
-    text = str(exc).strip()
-    first = text.splitlines()[0] if text else type(exc).__name__
+    first = first_line(exc)
     if isinstance(exc, AnnotatorError):
         return first
     if isinstance(exc, pw.PeeweeException):
