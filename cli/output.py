@@ -47,7 +47,8 @@ def document_json(store: Store, doc_id: int, annotator: str | None) -> dict[str,
         "language": doc.language,
         "metadata": dict(doc.metadata),
         "collections": store.collections_of(doc_id),
-        "statuses": store.statuses(doc_id),
+        # only-opened sets are no work (see corpus.worked_sets): stored_sets leaves them out
+        "statuses": {s.annotator: s.status for s in store.stored_sets([doc_id]).get(doc_id, [])},
         "text": text,
         "spans": [
             {

@@ -36,15 +36,10 @@ from corpus.links import Links
 from corpus.models import Document, Relation, Span, utcnow
 from corpus.set_links import SetLinks
 from corpus.span_plan import OnRefusal, SpanChecks, SpanKey, plan_spans
+from corpus.worked_sets import holds_work
 
 READ_CHUNK = 200
 """Documents read at a time by :meth:`AnnotationBulkMixin.documents_with_sets`."""
-
-_HOLDS_ANYTHING = " OR ".join(
-    f'EXISTS (SELECT 1 FROM "{table}" x WHERE x."annotation_set_id" = s."id")'
-    for table in ("span", "relation", "event")
-)
-"""SQL that holds when the annotation set ``s`` holds a span, a relation or an event."""
 
 _DOCUMENT_FIELDS = (
     Document.id,
@@ -335,12 +330,12 @@ class AnnotationBulkMixin:
         found: dict[int, list[StoredSet]] = {}
         p = self.db.param
         for chunk in chunked(doc_ids, READ_CHUNK):
-            params: list[object] = [*chunk, dom.Status.NEW]
+            params: list[object] = list(chunk)
             sql = (
                 'SELECT s."id", s."document_id", a."name", s."status" FROM "annotation_set" s '
                 'JOIN "annotator" a ON a."id" = s."annotator_id" '
                 f'WHERE s."document_id" IN ({self._marks(chunk)}) '
-                f'AND (s."status" <> {p} OR {_HOLDS_ANYTHING})'
+                f"AND {holds_work('s')}"
             )
             if annotator is not None:
                 sql += f' AND a."name" = {p}'

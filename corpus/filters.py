@@ -18,6 +18,7 @@ from corpus.models import (
     Document,
     DocumentCollection,
 )
+from corpus.worked_sets import holds_work
 
 
 def check_status(status: str) -> None:
@@ -80,13 +81,15 @@ class DocumentFilter:
 
     def _status_condition(self, status: str) -> pw.Expression:
         check_status(status)
-        sets = AnnotationSet.select(AnnotationSet.document)
+        worked = AnnotationSet.alias("worked")
+        sets = worked.select(worked.document).where(pw.SQL(holds_work("worked")))
         if self.annotator is not None:
             sets = sets.join(Annotator).where(Annotator.name == self.annotator)
-        with_status = sets.where(AnnotationSet.status == status)
+        with_status = sets.where(worked.status == status)
         if status != Status.NEW:
             return Document.id.in_(with_status)
-        # A document nobody (or this annotator) has opened yet is new too.
+        # A document nobody (or this annotator) has started yet is new too; a set only opened
+        # is no start (corpus.worked_sets).
         return Document.id.in_(with_status) | Document.id.not_in(sets)
 
 

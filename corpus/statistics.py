@@ -22,6 +22,7 @@ import peewee as pw
 from annotator.document import Status
 from annotator.errors import AnnotatorError
 from corpus.statistics_sql import DIALECTS, SPANS, TEXT_CHUNK, Dialect, ScopeWhere
+from corpus.worked_sets import holds_work
 
 CASUALTY = "Casualty"
 """The label whose spans carry ``count``, ``kind`` and ``group`` (the conflict schema's)."""
@@ -97,7 +98,7 @@ class CorpusStatistics:
 
     scope: StatisticsScope = field(default_factory=StatisticsScope)
     documents: int = 0
-    statuses: dict[str, int] = field(default_factory=dict)  # of annotation sets; untouched: new
+    statuses: dict[str, int] = field(default_factory=dict)  # of sets not only opened; none: new
     progress: list[AnnotatorProgress] = field(default_factory=list)
     labels: dict[str, int] = field(default_factory=dict)
     attributes: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
@@ -204,7 +205,13 @@ class StatisticsMixin:
     def _statuses(self, result: CorpusStatistics, where: ScopeWhere) -> None:
         sql, params = where("d.id")
         result.documents = int(self._rows(f"SELECT COUNT(*) FROM document d {sql}", params)[0][0])
-        sql, params = where("a.document_id", "a.annotator_id")
+        result.statuses = self._status_counts(result.documents, where)
+
+    def _status_counts(self, documents: int, where: ScopeWhere | None = None) -> dict[str, int]:
+        """The annotation sets in scope (None: all) by status, but those only opened (see
+        :func:`holds_work`), and the ``documents`` in scope without any other set as new."""
+        where = where or ScopeWhere(self.db.param, None, None)
+        sql, params = where("a.document_id", "a.annotator_id", holds_work("a"))
         rows = self._rows(
             f"SELECT a.status, COUNT(*) FROM annotation_set a {sql} GROUP BY 1", params
         )
@@ -212,8 +219,8 @@ class StatisticsMixin:
         started = self._rows(
             f"SELECT COUNT(DISTINCT a.document_id) FROM annotation_set a {sql}", params
         )
-        counts[Status.NEW] = counts.get(Status.NEW, 0) + result.documents - int(started[0][0])
-        result.statuses = {s: counts.get(s, 0) for s in Status.ALL}
+        counts[Status.NEW] = counts.get(Status.NEW, 0) + documents - int(started[0][0])
+        return {s: counts.get(s, 0) for s in Status.ALL}
 
     def _progress(self, result: CorpusStatistics, where: ScopeWhere) -> None:
         if where.annotators is None:

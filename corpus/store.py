@@ -333,14 +333,7 @@ class Store(
             .group_by(Collection.name)
             .tuples()
         )
-        statuses = dict(
-            AnnotationSet.select(AnnotationSet.status, pw.fn.COUNT(AnnotationSet.id))
-            .group_by(AnnotationSet.status)
-            .tuples()
-        )
-        started = AnnotationSet.select(AnnotationSet.document).distinct().count()
-        statuses[dom.Status.NEW] = statuses.get(dom.Status.NEW, 0) + result.documents - started
-        result.statuses = {s: statuses.get(s, 0) for s in dom.Status.ALL}
+        result.statuses = self._status_counts(result.documents)
         result.annotators = _by_name(
             Annotator.select(Annotator.name, pw.fn.COUNT(Span.id))
             .join(AnnotationSet, pw.JOIN.LEFT_OUTER)

@@ -147,6 +147,21 @@ def test_show_json_has_text_and_annotations(capsys, db):
     assert code == 0 and "Actor" in out and "uses" in out
 
 
+def test_show_lists_no_set_only_opened(capsys, db):
+    """Opening a document stores suggestions on the viewer's set: that is no status to show."""
+    from annotator.document import Status
+    from annotator.suggest.model import Suggestion
+    from corpus.store import Store
+
+    store = Store.open(db)
+    store.set_status(1, "bob", Status.DONE)
+    store.save_suggestions(1, "alice", [Suggestion(0, 7, "Actor", {}, "gazetteer")])
+    store.close()
+    assert run_json(capsys, "--db", db, "show", "1")["statuses"] == {"bob": "done"}
+    code, out, _ = run(capsys, "--db", db, "show", "1")
+    assert code == 0 and "status (bob): done" in out and "alice" not in out
+
+
 def test_stats_json(capsys, db):
     stats = run_json(capsys, "--db", db, "stats")
     assert stats["documents"] == 3

@@ -50,10 +50,17 @@ def test_new_includes_documents_nobody_opened(store: Store, worked: dict[str, in
     assert kept(store, status=Status.NEW, annotator="alice") == [b, c]
     assert kept(store, status=Status.NEW, annotator="bob") == [a, c]
     assert kept(store, status=Status.NEW, annotator="nobody-yet") == [a, b, c]
-    # An annotation set explicitly at "new" counts as new too.
+    # A set only opened (new and empty) starts nothing: b is done by bob and no one's new.
+    store.set_status(b, "carol", Status.NEW)
+    assert kept(store, status=Status.NEW) == [c]
+    assert kept(store, status=Status.NEW, annotator="carol") == [a, b, c]
+    assert kept(store, status=Status.DONE) == [b]
+    # A set put back to "new" that holds work counts as new.
+    start_work(store, b, "carol")
     store.set_status(b, "carol", Status.NEW)
     assert kept(store, status=Status.NEW) == [b, c]
     assert kept(store, status=Status.NEW, annotator="carol") == [a, b, c]
+    assert kept(store, status=Status.NEW, annotator="alice") == [b, c]
 
 
 def test_status_of_one_annotator_or_of_anyone(store: Store, worked: dict[str, int]) -> None:

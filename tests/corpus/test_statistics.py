@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from annotator.document import Document, Status
 from annotator.errors import AnnotatorError
+from annotator.suggest.model import Suggestion
 from corpus.models import Span as SpanRow
 from corpus.statistics import (
     AnnotatorProgress,
@@ -16,6 +18,7 @@ from corpus.statistics import (
     TextCount,
 )
 from tests.corpus import statistics_corpus as corpus
+from tests.span_text import at
 
 SARA = "سارة"
 
@@ -35,6 +38,46 @@ def test_documents_by_status_count_untouched_documents_as_new(store, built):
         "reviewed": 1,
         "locked": 0,
     }
+
+
+def open_document(store, doc_id: int, annotator: str) -> None:
+    """What opening a document in the app does: store the viewer's suggestions on their set."""
+    store.save_suggestions(doc_id, annotator, [Suggestion(0, 7, "Actor", {}, "gazetteer")])
+
+
+def test_a_set_only_opened_is_no_status(store):
+    """A document bob finished and alice only opened is done, not also new; one only opened
+    is new as a document nobody opened. A set given back the status new still counts."""
+    finished, opened, reopened = (
+        store.add_document(Document(f"{corpus.QUIET} Report {n}.")).id for n in range(3)
+    )
+    store.set_status(finished, "bob", Status.DONE)
+    open_document(store, finished, "alice")
+    open_document(store, opened, "alice")
+    store.add_spans(reopened, "alice", [at(corpus.QUIET, "town", "Location")])
+    store.set_status(reopened, "alice", Status.NEW)
+    expected = {"new": 2, "in_progress": 0, "done": 1, "reviewed": 0, "locked": 0}
+    assert store.statistics().statuses == expected
+    assert store.stats().statuses == expected
+    alices = store.statistics(StatisticsScope(annotators=("alice",)))
+    assert alices.statuses == {**expected, "done": 0, "new": 3}
+    assert alices.progress == [AnnotatorProgress("alice", started=0, spans=1)]
+
+
+def test_documents_only_opened_change_no_figure(store, built):
+    scopes = [
+        StatisticsScope(),
+        StatisticsScope(collection="wire"),
+        StatisticsScope(annotators=("bob", SARA)),
+    ]
+
+    def figures() -> tuple[list[dict], object]:
+        return [store.statistics(scope).to_dict() for scope in scopes], store.stats()
+
+    before = figures()
+    open_document(store, built["strike"], SARA)  # alice finished it, bob started it
+    open_document(store, built["quiet"], "bob")  # nobody started it
+    assert figures() == before
 
 
 def test_progress_per_annotator(store, built):
