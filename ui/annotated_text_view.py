@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRectF, QSizeF, Qt, Signal
 from PySide6.QtGui import (
     QFontMetricsF,
     QHelpEvent,
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 
 from ui import span_geometry as geo
 from ui.captioned_text_edit import CaptionedTextEdit
-from ui.link_painter import DrawnLink, paint_links
+from ui.link_painter import DrawnLink, LinkShape, link_shapes, paint_links
 from ui.span_index import IndexedSpan, SpanIndex
 from ui.span_painter import LabelColours, paint_spans, paint_suggestions
 from ui.suggestion_layer import Lines, SuggestionLayer, place_captions
@@ -212,47 +212,62 @@ class AnnotatedTextView(SuggestionLayer, CaptionedTextEdit):
         font = self._caption_font()
         right = self.viewport().width()
         captions, mark_captions = place_captions(lines, marks, QFontMetricsF(font), right)
+        anchors = self._link_anchors(lines)
+        shapes = self._link_shapes(anchors, captions + mark_captions)
+        palette = self.palette()
+        text, base = palette.color(palette.ColorRole.Text), palette.color(palette.ColorRole.Base)
         painter = QPainter(self.viewport())
         painter.setClipRect(event.rect())
         if marks:
-            base = self.palette().color(self.palette().ColorRole.Base)
             current = self._current_suggestion
             paint_suggestions(painter, marks, mark_captions, self._colours, current, font, base)
         if lines:
             paint_spans(painter, lines, captions, self._colours, self._selected, font)
-            self._paint_links(painter, lines)
+        if shapes:
+            paint_links(painter, shapes, anchors, text, base, font, self._selected)
         painter.end()
 
-    def _paint_links(self, painter: QPainter, lines: list[list[geo.Fragment]]) -> None:
+    def visible_links(self) -> list[LinkShape]:
+        """The links drawn in the viewport: their arcs, and the plates of their captions (the
+        selected span's links), in viewport coordinates."""
+        captions, mark_captions = self._visible_captions()
+        anchors = self._link_anchors(self._visible_lines())
+        return self._link_shapes(anchors, captions + mark_captions)
+
+    @staticmethod
+    def _link_anchors(lines: Lines) -> dict[int, QRectF]:
+        """Each visible span's first visible fragment, where its links meet it."""
+        anchors: dict[int, QRectF] = {}
+        for line in lines:
+            for fragment in line:
+                anchors.setdefault(fragment.span.id, fragment.rect)
+        return anchors
+
+    def _link_shapes(
+        self, anchors: dict[int, QRectF], captions: list[geo.Caption]
+    ) -> list[LinkShape]:
+        """The arcs (and captions) of the links shown, their captions clear of ``captions``."""
         shown = [
             link
             for link in self._links
             if self._all_links or self._selected in (link.head, link.tail)
         ]
-        if not shown:
-            return
-        anchors: dict[int, QRectF] = {}
-        for line in lines:
-            for fragment in line:
-                anchors.setdefault(fragment.span.id, fragment.rect)
+        if not shown or not anchors:
+            return []
         top = self.cursorForPosition(QPoint(0, 0)).position()
 
         def side(span_id: int) -> int:
             span = self._index.get(span_id)
             return -1 if span is not None and span.start < top else 1
 
-        palette = self.palette()
-        paint_links(
-            painter,
+        return link_shapes(
             shown,
             anchors,
             side,
-            self.viewport().height(),
-            palette.color(palette.ColorRole.Text),
-            palette.color(palette.ColorRole.Base),
-            self._caption_font(),
+            QSizeF(self.viewport().size()),
+            self._caption_metrics(),
             self._selected,
-            geo.CAPTION_ROWS * geo.caption_height(self._caption_metrics()),
+            [caption.rect for caption in captions],
         )
 
     def edge_at(self, pos: QPoint) -> str | None:
