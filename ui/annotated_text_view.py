@@ -224,7 +224,8 @@ class AnnotatedTextView(SuggestionLayer, CaptionedTextEdit):
         if lines:
             paint_spans(painter, lines, captions, self._colours, self._selected, font)
         if shapes:
-            paint_links(painter, shapes, anchors, text, base, font, self._selected)
+            tags = [caption.rect for caption in captions + mark_captions]
+            paint_links(painter, shapes, anchors, text, base, font, self._selected, tags)
         painter.end()
 
     def visible_links(self) -> list[LinkShape]:

@@ -25,7 +25,16 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPolygonF,
+    QRegion,
+)
 
 from ui import span_geometry as geo
 
@@ -128,18 +137,28 @@ def paint_links(
     plate: QColor,
     font: QFont,
     selected: int | None,
+    tags: Iterable[QRectF] = (),
 ) -> None:
     """Paint the links' ``shapes`` (the captioned ones stronger, their captions over every arc)
-    and a dashed outline round the spans in ``anchors`` that ``selected`` is linked to."""
+    and a dashed outline round the spans in ``anchors`` that ``selected`` is linked to. An arc
+    passes behind the spans' captions (``tags``), which stay readable; arrows are drawn over."""
     shapes = list(shapes)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.save()
+    hidden = QRegion()
+    for tag in tags:
+        hidden = hidden.united(tag.toAlignedRect())
+    if not hidden.isEmpty():
+        visible = QRegion(painter.window()).subtracted(hidden)
+        painter.setClipRegion(visible, Qt.ClipOperation.IntersectClip)
     for shape in shapes:
-        pen = QPen(colour, 1.8) if shape.plate is not None else QPen(_faded(colour), 1.0)
-        painter.setPen(pen)
+        painter.setPen(_pen(shape, colour))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(shape.path)
+    painter.restore()
+    for shape in shapes:
         if shape.arrow:
-            _arrow(painter, shape.path, pen.color())
+            _arrow(painter, shape.path, _pen(shape, colour).color())
     painter.setFont(font)
     for shape in shapes:
         if shape.plate is not None:
@@ -154,6 +173,11 @@ def paint_links(
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(rect.adjusted(-2, -2, 2, 2))
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+
+
+def _pen(shape: LinkShape, colour: QColor) -> QPen:
+    """A captioned link's pen, stronger; a faint link's, faded."""
+    return QPen(colour, 1.8) if shape.plate is not None else QPen(_faded(colour), 1.0)
 
 
 def _arc_ends(

@@ -140,3 +140,38 @@ def test_a_long_caption_at_the_start_of_a_line_stays_inside_the_view(qtbot, text
     v.select_span(1)
     qtbot.waitUntil(lambda: len(captioned(v)) == 1)
     check_captions(v, 1)
+
+
+def test_arcs_pass_behind_the_spans_captions(qtbot):
+    """An arc that crosses a span's caption leaves it as painted (readable); arrows and the
+    arc elsewhere are drawn."""
+    from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath
+
+    from ui.link_painter import paint_links
+
+    tag = QRectF(40, 40, 60, 14)
+    path = QPainterPath(QPointF(10, 90))
+    path.cubicTo(QPointF(10, 20), QPointF(130, 20), QPointF(130, 90))  # through the tag
+    assert path.intersects(tag)
+    shape = LinkShape(DrawnLink("k", 1, 2, "uses"), path, True, None)
+
+    def painted(tags: list[QRectF]) -> QImage:
+        image = QImage(150, 100, QImage.Format.Format_RGB32)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        painter.fillRect(tag, QColor("#ff7f0e"))
+        paint_links(painter, [shape], {}, QColor("black"), QColor("white"), QFont(), None, tags)
+        painter.end()
+        return image
+
+    over, behind = painted([]), painted([tag])
+    inside = tag.toAlignedRect()
+    tag_pixels = {
+        behind.pixelColor(x, y).name()
+        for x in range(inside.left(), inside.right())
+        for y in range(inside.top(), inside.bottom())
+    }
+    assert tag_pixels == {"#ff7f0e"}
+    assert over.copy(inside) != behind.copy(inside)  # without the tags, the arc strikes through
+    start = path.pointAtPercent(0.1).toPoint()
+    assert behind.pixelColor(start).lightness() < 240  # the arc is drawn outside the tag
