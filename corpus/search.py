@@ -3,6 +3,7 @@ full-text search in server mode. Both rank hits and cut a snippet around them.""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -54,6 +55,26 @@ def defer_trigger_upgrade(db: pw.Database) -> None:
         db.execute_sql(_SQLITE_INSERT_TRIGGER)
 
 
+FTS5_HASHSIZE = 16 * 1024 * 1024
+"""Bytes of new index entries FTS5 gathers before it writes them out as a segment (its own
+default is 1 MB). A bulk batch (up to 8 million characters of text) then makes one segment
+instead of several that the index would merge again later: about a quarter less indexing
+time, for a few MB more memory while a batch is indexed."""
+
+
+def _gather_more(db: pw.Database) -> None:
+    """Give the index :data:`FTS5_HASHSIZE` (a setting it keeps), unless it has it. A tuning
+    only: should this SQLite not know the setting, indexing goes on without it."""
+    row = db.execute_sql("SELECT v FROM document_fts_config WHERE k = 'hashsize'").fetchone()
+    if row is not None and row[0] == FTS5_HASHSIZE:
+        return
+    with contextlib.suppress(pw.DatabaseError), db.atomic():  # a savepoint
+        db.execute_sql(
+            "INSERT INTO document_fts(document_fts, rank) VALUES ('hashsize', ?)",
+            (FTS5_HASHSIZE,),
+        )
+
+
 @contextmanager
 def deferred_indexing(db: pw.Database) -> Iterator[list[int]]:
     """Inside a transaction: index the documents whose ids are added to the yielded list in one
@@ -70,6 +91,8 @@ def deferred_indexing(db: pw.Database) -> Iterator[list[int]]:
         yield added
     finally:
         db.execute_sql("DELETE FROM corpus_meta WHERE key = ?", (_DEFERRED_KEY,))
+    if added:
+        _gather_more(db)
     for start in range(0, len(added), 500):
         ids = added[start : start + 500]
         marks = ", ".join("?" * len(ids))

@@ -4,6 +4,7 @@ hostile search text that must never raise and must find what its words find."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -288,3 +289,43 @@ def test_a_long_repetitive_query_is_reduced_to_its_distinct_phrases(
     assert parsed.required == (("drone",), ("air", "force"))
     assert parsed.excluded == (("x",),)
     assert found(store, ids, "drone " * 1_667) == {"drones", "airforce", "emoji"}
+
+
+def _sqlite_corpus(path: Path) -> Store:
+    return Store.open(str(path))
+
+
+def test_bulk_indexing_gathers_more_and_finds_what_row_by_row_indexing_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bulk addition has FTS5 gather up to FTS5_HASHSIZE of entries per segment (a setting
+    the corpus keeps); the hits and snippets are those of a corpus indexed one row at a time.
+    Should SQLite refuse the setting, indexing goes on without it."""
+    from corpus import search
+
+    texts = [
+        f"Report {n}: shelling near the {place} market killed {n} people; drone footage "
+        f"shows the {place} depot burning."
+        for n, place in enumerate(["Aleppo", "Idlib", "Homs", "Hama", "Raqqa"] * 8)
+    ]
+    bulk, single, refused = (_sqlite_corpus(tmp_path / f"{n}.db") for n in ("b", "s", "r"))
+    for store in (bulk, refused):
+        if store is refused:
+            monkeypatch.setattr(search, "FTS5_HASHSIZE", -1)  # FTS5 refuses a size below 1
+        for start in range(0, len(texts), 10):
+            with store.bulk():
+                for text in texts[start : start + 10]:
+                    store.add_document(Document(text=text, title=text[:9]))
+    for text in texts:
+        single.add_document(Document(text=text, title=text[:9]))
+    setting = "SELECT v FROM document_fts_config WHERE k = 'hashsize'"
+    assert bulk.db.execute_sql(setting).fetchall() == [(16 * 1024 * 1024,)]
+    assert single.db.execute_sql(setting).fetchall() == []
+    assert refused.db.execute_sql(setting).fetchall() == []
+    for query in ("shelling", "Aleppo depot", '"drone footage"', "market -Homs", "Report 7"):
+        expected = single.search(query, limit=50)
+        assert expected
+        assert bulk.search(query, limit=50) == expected
+        assert refused.search(query, limit=50) == expected
+    for store in (bulk, single, refused):
+        store.close()
