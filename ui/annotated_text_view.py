@@ -213,7 +213,8 @@ class AnnotatedTextView(SuggestionLayer, CaptionedTextEdit):
         right = self.viewport().width()
         captions, mark_captions = place_captions(lines, marks, QFontMetricsF(font), right)
         anchors = self._link_anchors(lines)
-        shapes = self._link_shapes(anchors, captions + mark_captions)
+        tags = [caption.rect for caption in captions + mark_captions]
+        shapes = self._link_shapes(anchors, tags)
         palette = self.palette()
         text, base = palette.color(palette.ColorRole.Text), palette.color(palette.ColorRole.Base)
         painter = QPainter(self.viewport())
@@ -224,7 +225,6 @@ class AnnotatedTextView(SuggestionLayer, CaptionedTextEdit):
         if lines:
             paint_spans(painter, lines, captions, self._colours, self._selected, font)
         if shapes:
-            tags = [caption.rect for caption in captions + mark_captions]
             paint_links(painter, shapes, anchors, text, base, font, self._selected, tags)
         painter.end()
 
@@ -233,7 +233,7 @@ class AnnotatedTextView(SuggestionLayer, CaptionedTextEdit):
         selected span's links), in viewport coordinates."""
         captions, mark_captions = self._visible_captions()
         anchors = self._link_anchors(self._visible_lines())
-        return self._link_shapes(anchors, captions + mark_captions)
+        return self._link_shapes(anchors, [caption.rect for caption in captions + mark_captions])
 
     @staticmethod
     def _link_anchors(lines: Lines) -> dict[int, QRectF]:
@@ -244,10 +244,9 @@ class AnnotatedTextView(SuggestionLayer, CaptionedTextEdit):
                 anchors.setdefault(fragment.span.id, fragment.rect)
         return anchors
 
-    def _link_shapes(
-        self, anchors: dict[int, QRectF], captions: list[geo.Caption]
-    ) -> list[LinkShape]:
-        """The arcs (and captions) of the links shown, their captions clear of ``captions``."""
+    def _link_shapes(self, anchors: dict[int, QRectF], tags: list[QRectF]) -> list[LinkShape]:
+        """The arcs (and captions) of the links shown, their captions clear of the spans'
+        captions ``tags``."""
         shown = [
             link
             for link in self._links
@@ -268,7 +267,7 @@ class AnnotatedTextView(SuggestionLayer, CaptionedTextEdit):
             QSizeF(self.viewport().size()),
             self._caption_metrics(),
             self._selected,
-            [caption.rect for caption in captions],
+            tags,
         )
 
     def edge_at(self, pos: QPoint) -> str | None:
