@@ -1,5 +1,5 @@
 """Gazetteers: term lists with a label and attribute values per term, matched by Aho-Corasick
-(pyahocorasick) as whole words, leftmost-longest, with offsets into the original text."""
+(ahocorasick-rs) as whole words, leftmost-longest, with offsets into the original text."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
-import ahocorasick
+import ahocorasick_rs
 
 from annotator.collector import paused_gc
 from annotator.document import AttributeValue
@@ -40,6 +40,7 @@ class GazetteerEntry:
 # Any white space but the plain space: matched as a plain space, one character for one, so that
 # "fighter\njet" or "fighter\u00a0jet" is found as "fighter jet" with unchanged offsets.
 _OTHER_SPACE = re.compile(r"[^\S ]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _plain_spaces(text: str) -> str:
@@ -120,12 +121,18 @@ class Gazetteer:
             if key:
                 by_key.setdefault(key, []).append(entry)
         self._multiword = any(" " in key for key in by_key)
-        self._automaton = ahocorasick.Automaton()
-        for key, found in by_key.items():
-            self._automaton.add_word(key, (len(key), tuple(found)))
-        if by_key:
-            self._automaton.make_automaton()
-        self.size = sum(len(found) for found in by_key.values())
+        self._entries = [tuple(found) for found in by_key.values()]  # by the key's index
+        self._longest = max(map(len, by_key), default=0)
+        self._automaton = (
+            ahocorasick_rs.AhoCorasick(
+                by_key,
+                matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+                store_patterns=False,
+            )
+            if by_key
+            else None
+        )
+        self.size = sum(map(len, self._entries))
 
     def _key(self, term: str) -> str:
         key = " ".join(term.split())
@@ -135,39 +142,91 @@ class Gazetteer:
         """A suggestion for each entry of each leftmost-longest whole-word match in ``text``."""
         if not self.size or not text:
             return []
-        with paused_gc():  # measured: 0.1 s a collector pass over the automaton's values
+        with paused_gc():  # tens of thousands of suggestions, each pass a walk of the heap
             return self._suggest(text)
 
     def _suggest(self, text: str) -> list[Suggestion]:
         haystack = _plain_spaces(text) if self._multiword else text
         if not self.case_sensitive:
             haystack = fold_case(haystack)
-        # a space either side, so that every match has a character before and after it
-        padded = f" {text} "
-        mark = _is_mark
-        # the longest whole-word match at each start: the automaton reports matches by their
-        # end, so a later one from the same start is longer
-        ends: dict[int, int] = {}
-        founds: dict[int, tuple[GazetteerEntry, ...]] = {}
-        for last, (length, found) in self._automaton.iter(haystack):
-            start = last + 1 - length  # the match is padded[start + 1 : last + 2]
-            before, after = padded[start], padded[last + 2]
-            if after.isalnum() or (before.isalnum() and not _after_proclitic(padded, start)):
-                continue
-            if (before >= "\u0300" and mark(before)) or (after >= "\u0300" and mark(after)):
-                continue
-            ends[start] = last + 1
-            founds[start] = found
         suggestions: list[Suggestion] = []
-        taken = 0
         name = self.name
         make = Suggestion.of_match
-        for start in sorted(ends):
-            if start >= taken:
-                taken = ends[start]
-                for e in founds[start]:
-                    suggestions.append(make(start, taken, e.label, e.attributes, name))
+        entries = self._entries
+        for key, start, end in self._whole_words(haystack, f" {text} "):
+            for e in entries[key]:
+                suggestions.append(make(start, end, e.label, e.attributes, name))
         return suggestions
+
+    def _whole_words(self, haystack: str, padded: str) -> list[tuple[int, int, int]]:
+        """The leftmost-longest whole-word matches (key, start, end) in ``haystack``, in order;
+        ``padded`` is the text with a space either side.
+
+        The automaton finds the leftmost-longest matches, whole words or not, in one scan.
+        Where the scan's match is a whole word and the scan was at the same place as this
+        choice (no match of the scan straddles it), it is this choice's match too; elsewhere
+        (after a match inside a word, say "Grad" in "Gradual") the next choice is made by
+        scanning a window of the text (:meth:`_next_in_window`) until the two meet again."""
+        assert self._automaton is not None
+        try:
+            matches = self._automaton.find_matches_as_indexes(haystack)
+        except UnicodeEncodeError:  # a lone surrogate: one character for one, as for the rest
+            haystack = _SURROGATE.sub("\ufffd", haystack)
+            matches = self._automaton.find_matches_as_indexes(haystack)
+        chosen: list[tuple[int, int, int]] = []
+        count = len(matches)
+        at = i = 0
+        while True:
+            while i < count and matches[i][1] < at:
+                i += 1
+            if i == 0 or matches[i - 1][2] <= at:  # the scan's next match is the one from here
+                if i == count:
+                    return chosen
+                match = matches[i]
+                if _whole_word(padded, match[1], match[2]):
+                    chosen.append(match)
+                    at = match[2]
+                    continue
+                at = match[1]  # the longest match here is no whole word; a shorter one may be
+            at = self._next_in_window(haystack, padded, at, chosen)
+
+    def _next_in_window(
+        self, haystack: str, padded: str, at: int, chosen: list[tuple[int, int, int]]
+    ) -> int:
+        """Add to ``chosen`` the first leftmost-longest whole-word match from ``at`` if it
+        starts within a window of the text, and return where the next choice starts: after
+        that match, or after the positions of the window where nothing could start."""
+        assert self._automaton is not None
+        find = self._automaton.find_matches_as_indexes
+        longest = self._longest
+        limit = at + 2 * longest + 64
+        # every match that starts here or before is whole within the window
+        settled = limit - longest if limit < len(haystack) else len(haystack)
+        found = find(haystack[at:limit])
+        if not found or at + found[0][1] > settled:
+            return settled + 1
+        key, start, end = found[0]
+        start, end = at + start, at + end
+        while True:
+            if _whole_word(padded, start, end):
+                chosen.append((key, start, end))
+                return end
+            # the next longest match from the same start, if any
+            shorter = find(haystack[start : end - 1]) if end - 1 > start else []
+            if not shorter or shorter[0][1] != 0:
+                return start + 1
+            key, end = shorter[0][0], start + shorter[0][2]
+
+
+def _whole_word(padded: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is whole words (``padded`` is ``text`` with a space either
+    side): no letter, digit or combining mark touches it, but for Arabic proclitics."""
+    before, after = padded[start], padded[end + 1]
+    if after.isalnum() or (before.isalnum() and not _after_proclitic(padded, start)):
+        return False
+    return not (
+        (before >= "\u0300" and _is_mark(before)) or (after >= "\u0300" and _is_mark(after))
+    )
 
 
 _INT = re.compile(r"[-+]?\d+")

@@ -181,6 +181,38 @@ def test_every_suggestion_covers_its_term_exactly(parts, case_sensitive):
     assert [spaced[s.start : s.end] for s in g.suggest(spaced)] == TERMS
 
 
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.text(alphabet="ab -", min_size=1, max_size=12), min_size=1, max_size=8),
+    st.lists(st.sampled_from(["a", "b", "ab", "ba", " ", "-", "é", "\u0301", "\n"]), max_size=250),
+)
+def test_the_choice_is_the_slow_ways_when_terms_nest_and_overlap(terms, parts):
+    """Terms of a few letters that start, end and sit inside each other and inside longer words,
+    in texts long enough that the search goes on past its windows: the matches are still the
+    leftmost-longest whole words found position by position."""
+    keys = sorted({" ".join(t.split()) for t in terms} - {""})
+    if not keys:
+        return
+    text = "".join(parts)
+    g = Gazetteer("g", [GazetteerEntry(k, "L") for k in keys])
+    assert [(s.start, s.end) for s in g.suggest(text)] == reference(text, keys, False)
+
+
+def test_a_long_term_after_a_match_inside_a_word_is_found_whole_wherever_it_starts():
+    """After a match inside a word ("ab" in "aab") the search looks on in windows of the text;
+    a long term found at any distance after it, across any window's end, is found whole."""
+    keys = ["ab", "ab ab ab"]
+    g = Gazetteer("g", [GazetteerEntry(k, "L") for k in keys])
+    for gap in range(1, 200):
+        text = "aab" + "-" * gap + "ab ab ab"
+        assert [(s.start, s.end) for s in g.suggest(text)] == [(3 + gap, 11 + gap)], gap
+        assert reference(text, keys, False) == [(3 + gap, 11 + gap)]
+
+
+def test_a_text_with_a_lone_surrogate_is_searched_all_the_same():
+    assert found(weapons("Grad"), "\ud800 a Grad \udfff") == [("Grad", "WeaponSystem")]
+
+
 # -- gazetteer files -------------------------------------------------------------------------
 
 
