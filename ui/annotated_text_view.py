@@ -268,6 +268,7 @@ class AnnotatedTextView(SuggestionLayer, CaptionedTextEdit):
             self._caption_metrics(),
             self._selected,
             tags,
+            self.document().documentMargin(),
         )
 
     def edge_at(self, pos: QPoint) -> str | None:

@@ -6,14 +6,17 @@ its tail span. Its caption (the relation type or role) sits on a small plate at 
 arc, the arc running through it: in that room, so that it never covers text, clear of the
 spans' captions where there is space, and inside the viewport. When that room is scrolled out
 of view, the room above the lower end's line, or else below the upper end's line, takes the
-caption. An arc may cross the lines between its ends as a thin line. The arcs that meet one
-span share out its top, each on the side of its other end, and meet it where no caption covers
-it (or on the captions over it), so that arrows stay apart and off the captions' text.
+caption. The arcs that meet one span share out its top, each on the side of its other end, and
+meet it where no caption covers it (or on the captions over it), so that arrows stay apart and
+off the captions' text.
 
-When one end is scrolled out of view, the arc runs on to the viewport's top or bottom edge, so
-the annotator sees that the link goes on. The links of the selected span are drawn stronger and
-captioned (the others stay faint, so that the text stays readable), and the spans at their
-other ends get a dashed outline.
+An arc between two lines crosses no text either: from each end it rises into the room above
+that end's line and runs along it to the margin beside the text, where it goes up or down to
+the other end's room (in a lane of its own, when several do). When one end is scrolled out of
+view, the arc runs along the margin on to the viewport's top or bottom edge, so the annotator
+sees that the link goes on. The links of the selected span are drawn stronger and captioned
+(the others stay faint, so that the text stays readable), and the spans at their other ends get
+a dashed outline.
 """
 
 from __future__ import annotations
@@ -43,6 +46,8 @@ EDGE_RUN = 30.0  # how far aside an arc runs to the viewport's edge for an end o
 PLATE_PADDING = 3.0
 PLATE_GAP = 4.0  # between a link's caption and a span's caption beside it
 FOOT = 8.0  # the narrowest stretch of a span's top, clear of captions, that arcs land on
+LANE_STEP = 3.0  # between the lanes of arcs that run along one margin
+CORNER = 6.0  # the radius of an arc's corners on its way along the margin
 
 
 class DrawnLink(NamedTuple):
@@ -104,29 +109,142 @@ def link_shapes(
     metrics: QFontMetricsF,
     selected: int | None,
     tags: Iterable[QRectF],
+    margin: float = 0.0,
 ) -> list[LinkShape]:
     """The shapes of the ``links`` that have at least one end in ``anchors`` (visible first
-    fragments, viewport coordinates of a viewport of ``size``); ``side(span)`` is -1 for a span
-    above the view and 1 below it. The links of ``selected`` are captioned, each caption clear
-    of the ``tags`` (the spans' captions) and of the others where there is space."""
+    fragments, viewport coordinates of a viewport of ``size``, whose text keeps ``margin``
+    from its sides); ``side(span)`` is -1 for a span above the view and 1 below it. The links
+    of ``selected`` are captioned, each caption clear of the ``tags`` (the spans' captions) and
+    of the others where there is space."""
     row = geo.caption_height(metrics)
     links = [link for link in links if link.head in anchors or link.tail in anchors]
     tags = list(tags)
-    ends = _arc_ends(links, anchors, side, size.height(), row, tags)
+    sides = [_margin_side(link, anchors, size.width()) for link in links]
+    toward = [None if s is None else (0.0 if s < 0 else size.width()) for s in sides]
+    ends = _arc_ends(links, anchors, side, size.height(), row, tags, toward)
+    lanes = _lanes(links, anchors, ends, sides, size.width(), margin, row)
     # Captions keep clear of the spans' captions, of the arcs' ends and of each other.
     taken = tags + [_foot(point) for start, end, _ in ends for point in (start, end)]
     shapes = []
-    for link, (start, end, tops) in zip(links, ends, strict=True):
+    for link, (start, end, tops), lane in zip(links, ends, lanes, strict=True):
         strong = selected in (link.head, link.tail)
         width = metrics.horizontalAdvance(link.caption) + 2 * PLATE_PADDING if strong else 0.0
-        reach = (min(start.x(), end.x()) - width, max(start.x(), end.x()) + width)
-        centre = (start.x() + end.x()) / 2
-        plate = _plate(width, row - 1.0, centre, reach, tops, size.width(), taken if strong else [])
+        if lane is None:
+            reach = (min(start.x(), end.x()) - width, max(start.x(), end.x()) + width)
+            centre = (start.x() + end.x()) / 2
+        else:  # on the way from the end whose room the rows are in to the margin
+            x = lane.owner.x()
+            toward = 1.0 if lane.x > x else -1.0
+            reach = (min(x, lane.x), max(x, lane.x))
+            centre = x + toward * (width / 2 + PLATE_GAP)
+        rows = tops if lane is None else lane.rows
+        plate = _plate(width, row - 1.0, centre, reach, rows, size.width(), taken if strong else [])
         if strong:
             taken.append(plate)
-        path = _arc(start, plate.center(), end)
+        if lane is None:
+            path = _arc(start, plate.center(), end)
+        else:
+            path = _along_margin(start, end, lane, plate.center().y(), size.height())
         shapes.append(LinkShape(link, path, link.tail in anchors, plate if strong else None))
     return shapes
+
+
+class _Lane(NamedTuple):
+    """The way of an arc between two lines along a margin: the lane's ``x``, the level of the
+    run above each end's line (None for an end out of view, which is at the view's edge), the
+    end whose room the caption's ``rows`` are in, and that end."""
+
+    x: float
+    levels: tuple[float | None, float | None]
+    rows: list[float]
+    owner: QPointF
+    which: int
+
+
+def _margin_side(link: DrawnLink, anchors: Mapping[int, QRectF], width: float) -> int | None:
+    """The margin the arc of ``link`` goes along: -1 the left one, 1 the right one (the one
+    nearer its ends in view), None for an arc over one line."""
+    rects = [r for r in (anchors.get(link.head), anchors.get(link.tail)) if r is not None]
+    if len(rects) == 2 and abs(rects[0].center().y() - rects[1].center().y()) < (
+        rects[0].height() / 2
+    ):
+        return None
+    x = sum(rect.center().x() for rect in rects) / len(rects)
+    return -1 if x < width / 2 else 1
+
+
+def _lanes(
+    links: list[DrawnLink],
+    anchors: Mapping[int, QRectF],
+    ends: list[tuple[QPointF, QPointF, list[float]]],
+    sides: list[int | None],
+    width: float,
+    margin: float,
+    row: float,
+) -> list[_Lane | None]:
+    """Each link's way along the margin on its side, or None for an arc over one line (or
+    one whose room above its ends is out of view, which arcs as over one line), each in a
+    lane of its own there: the first in the middle of the margin, the next ones nearer the
+    view's edge."""
+    lanes: list[_Lane | None] = []
+    taken = {-1: 0, 1: 0}
+    for link, (start, end, tops), side in zip(links, ends, sides, strict=True):
+        if side is None:
+            lanes.append(None)
+            continue
+        rects = [anchors.get(link.head), anchors.get(link.tail)]
+        points = (start, end)
+        rooms = {
+            which: [y for y in tops if rect.top() - geo.CAPTION_ROWS * row - 0.5 <= y < rect.top()]
+            for which, rect in enumerate(rects)
+            if rect is not None
+        }
+        owned = [which for which, rows in rooms.items() if rows]
+        if not owned:
+            lanes.append(None)
+            continue
+        which = owned[0]
+        offset = max(1.5, margin / 2 - taken[side] * LANE_STEP)
+        taken[side] += 1
+        lane_x = offset if side < 0 else width - offset
+        levels = tuple(None if rect is None else max(1.0, rect.top() - 1.5 * row) for rect in rects)
+        lanes.append(_Lane(lane_x, (levels[0], levels[1]), rooms[which], points[which], which))
+    return lanes
+
+
+def _along_margin(
+    start: QPointF, end: QPointF, lane: _Lane, level: float, height: float
+) -> QPainterPath:
+    """The arc from ``start`` to ``end`` along ``lane``: up from each end in view to its run
+    (the caption's run at ``level``), along it to the lane, and along the lane between them
+    (or on to the view's top or bottom edge, where an end out of view is), corners rounded."""
+    levels = list(lane.levels)
+    levels[lane.which] = level
+    points: list[QPointF] = []
+    for which, point in enumerate((start, end)):
+        y = levels[which]
+        if y is None:
+            edge = QPointF(lane.x, 0.0 if point.y() <= 0.0 else height)
+            points.append(edge)
+            continue
+        run = [point, QPointF(point.x(), y), QPointF(lane.x, y)]
+        points.extend(run if which == 0 else reversed(run))
+    return _rounded(points)
+
+
+def _rounded(points: list[QPointF]) -> QPainterPath:
+    """A path through ``points`` with its corners rounded (upright at the ends as they are)."""
+    path = QPainterPath(points[0])
+    for before, corner, after in zip(points, points[1:], points[2:], strict=False):
+        into, out = corner - before, after - corner
+        r = min(CORNER, math.hypot(into.x(), into.y()) / 2, math.hypot(out.x(), out.y()) / 2)
+        if r < 0.5:
+            path.lineTo(corner)
+            continue
+        path.lineTo(corner - into * (r / math.hypot(into.x(), into.y())))
+        path.quadTo(corner, corner + out * (r / math.hypot(out.x(), out.y())))
+    path.lineTo(points[-1])
+    return path
 
 
 def paint_links(
@@ -187,8 +305,10 @@ def _arc_ends(
     height: float,
     row: float,
     tags: list[QRectF],
+    toward: list[float | None],
 ) -> list[tuple[QPointF, QPointF, list[float]]]:
-    """Each link's start and end, and the tops of the caption rows its caption may take."""
+    """Each link's start and end, and the tops of the caption rows its caption may take;
+    ``toward`` is the x an arc along a margin leaves its ends toward (None for the others)."""
     tags = sorted(tags, key=QRectF.bottom)
     bottoms = [tag.bottom() for tag in tags]
     room = geo.CAPTION_ROWS * row
@@ -196,7 +316,7 @@ def _arc_ends(
     landings = {
         span: _landing(anchors[span], _over(anchors[span], tags, bottoms, room)) for span in in_view
     }
-    slots = _slots(links, anchors)
+    slots = _slots(links, anchors, toward)
     return [
         _ends(
             [
@@ -250,11 +370,11 @@ def _landing(rect: QRectF, over: list[QRectF]) -> _Landing:
 
 
 def _slots(
-    links: list[DrawnLink], anchors: Mapping[int, QRectF]
+    links: list[DrawnLink], anchors: Mapping[int, QRectF], toward: list[float | None]
 ) -> dict[tuple[int, int], tuple[int, int]]:
     """Each link end's share of its span's top, by (the link's index, 0 for its head or 1 for
-    its tail): its place and the number of ends there, in the order of where the other ends
-    are, so that the arcs cross less."""
+    its tail): its place and the number of ends there, in the order of where the arcs go (the
+    other end, or the margin an arc goes along), so that they cross less."""
     ends: dict[int, list[tuple[float, int, int]]] = defaultdict(list)
     for n, link in enumerate(links):
         pair = (link.head, link.tail)
@@ -265,6 +385,7 @@ def _slots(
             other = anchors.get(pair[1 - which])
             aside = EDGE_RUN if which == 0 else -EDGE_RUN  # to the edge: see _ends
             x = other.center().x() if other is not None else rect.center().x() + aside
+            x = x if toward[n] is None else toward[n]
             ends[span_id].append((x, n, which))
     return {
         (n, which): (place, len(meeting))

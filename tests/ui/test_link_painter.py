@@ -111,6 +111,36 @@ def test_arcs_meet_a_span_apart_and_off_its_caption(arabic_view):
         assert not any(tag.contains(point) for tag in tags), point
 
 
+def crossings(view: AnnotatedTextView) -> list[tuple[str, QPointF]]:
+    """The points of the drawn arcs (their ends aside) that lie on a line's text."""
+    lines = text_rects(view)
+    found = []
+    for shape in view.visible_links():
+        for i in range(1, 400):
+            point = shape.path.pointAtPercent(i / 400)
+            if any(line.contains(point) for line in lines):
+                found.append((shape.link.key, point))
+    return found
+
+
+def test_arcs_between_lines_go_round_the_text_by_the_margin(view, arabic_view):
+    """The arcs of links to other lines (a line or several away, above and below, in
+    left-to-right and right-to-left text) cross no line's text, captioned or faint."""
+    view.set_links(LINKS)
+    view.select_span(4)
+    assert crossings(view) == []
+    view.set_all_links_shown(True)
+    view.select_span(1)  # its link drawn strong, the others faint
+    assert crossings(view) == []
+    assert crossings(arabic_view) == []
+    # the attack's instrument, five lines down, goes down the margin
+    instrument = next(s for s in arabic_view.visible_links() if s.link.key == "instrument")
+    margin = arabic_view.document().documentMargin()
+    width = arabic_view.viewport().width()
+    lane = [instrument.path.pointAtPercent(i / 100).x() for i in range(101)]
+    assert any(x <= margin or x >= width - margin for x in lane)
+
+
 @pytest.mark.parametrize("step", [0, 5, 20, 35])
 def test_captions_stay_in_view_and_off_text_when_their_room_is_scrolled_away(view, step):
     view.resize(520, 300)  # short enough to scroll the first lines away
