@@ -204,10 +204,14 @@ def _lanes(
             lanes.append(None)
             continue
         which = owned[0]
-        offset = max(1.5, margin / 2 - taken[side] * LANE_STEP)
+        lane = taken[side]
         taken[side] += 1
-        lane_x = offset if side < 0 else width - offset
-        levels = tuple(None if rect is None else max(1.0, rect.top() - 1.5 * row) for rect in rects)
+        lane_x = max(1.5, margin / 2 - lane * LANE_STEP)
+        lane_x = lane_x if side < 0 else width - lane_x
+        # in the middle of the upper caption row, or a lane's step above or below it, so that
+        # the runs of arcs to one line lie apart
+        level = (0.0, -1.0, 1.0)[lane % 3] * LANE_STEP - 1.5 * row
+        levels = tuple(None if rect is None else max(1.0, rect.top() + level) for rect in rects)
         lanes.append(_Lane(lane_x, (levels[0], levels[1]), rooms[which], points[which], which))
     return lanes
 
