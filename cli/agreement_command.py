@@ -102,6 +102,10 @@ def report_lines(report: AgreementReport, collection: str | None = None) -> list
             last_left=True,
         ),
         "",
+        f"Unitizing alpha (Krippendorff's alpha-U, on the characters, over the "
+        f"{report.unitizing_documents:,} document(s) all {n} annotated): "
+        f"{_figure(report.unitizing)}",
+        "",
         "Pairs (the first is the reference for precision and recall):",
         *_table(
             ["pair", "docs", "tokens", "observed", "kappa", "P/R/F1 exact", "P/R/F1 overlap"],
@@ -133,9 +137,12 @@ def report_lines(report: AgreementReport, collection: str | None = None) -> list
                 _figure(report.label_alpha[label]),
                 _figure(spans.scores("exact").f1) if spans else "-",
                 _figure(spans.scores("overlap").f1) if spans else "-",
+                _figure(report.label_unitizing.get(label)),
             ]
         )
-    lines += _table(["label", "kappa", "Fleiss", "alpha", "F1 exact", "F1 overlap"], rows)
+    lines += _table(
+        ["label", "kappa", "Fleiss", "alpha", "F1 exact", "F1 overlap", "alpha-U"], rows
+    )
     lines += [
         "",
         "Confusion matrix of token labels, summed over the pairs "

@@ -84,7 +84,7 @@ class AgreementDashboard(QDialog):
         self.collection, self.annotator_list = filters.collection, filters.annotator_list
         self.busy, self.status, self._timer = filters.busy, filters.status, filters.timer
 
-        self.cards = [SummaryCard() for _ in range(6)]
+        self.cards = [SummaryCard() for _ in range(7)]
         card_row = QHBoxLayout()
         for card in self.cards:
             card_row.addWidget(card)

@@ -68,6 +68,7 @@ MEASURES = {
     "kappa": "Cohen's κ, mean of the pairs",
     "f1_exact": "Span F1, exact",
     "f1_overlap": "Span F1, overlap",
+    "unitizing": "Krippendorff's αU, on the characters",
 }
 """The per-label measures the bar chart offers, by key."""
 
@@ -78,6 +79,7 @@ LABEL_HEADER = (
     "Cohen's kappa (mean of the pairs)",
     "span F1 exact",
     "span F1 overlap",
+    "unitizing alpha (characters)",
 )
 ALL_LABELS = "all labels"
 
@@ -107,6 +109,11 @@ def summary(report: AgreementReport) -> list[Figure]:
     spans = report.spans.scores("overlap")
     return [
         Figure("Krippendorff's α", figure_text(report.alpha), f"{report.alpha_values:,} values"),
+        Figure(
+            "Unitizing αU",
+            figure_text(report.unitizing),
+            f"{report.unitizing_documents:,} docs all {n} annotated",
+        ),
         Figure(
             "Fleiss' κ",
             figure_text(report.fleiss),
@@ -162,6 +169,7 @@ def label_table(report: AgreementReport) -> Table:
             label_kappa(report, label),
             _f1(report.label_spans.get(label), "exact"),
             _f1(report.label_spans.get(label), "overlap"),
+            report.label_unitizing.get(label),
         )
         for label in report.labels
     ]
@@ -173,19 +181,22 @@ def label_table(report: AgreementReport) -> Table:
             report.mean_kappa,
             _f1(report.spans, "exact"),
             _f1(report.spans, "overlap"),
+            report.unitizing,
         )
     )
     return Table(LABEL_HEADER, tuple(rows))
 
 
 def label_bars(report: AgreementReport, measure: str) -> Bars:
-    """The per-label values of ``measure`` (a key of :data:`MEASURES`); the span F1s leave out
-    the "outside" label, which has no spans."""
+    """The per-label values of ``measure`` (a key of :data:`MEASURES`); the span F1s and
+    unitizing alpha leave out the "outside" label, which has no spans."""
     column = list(MEASURES).index(measure) + 1
     table = label_table(report)
     *per_label, overall = table.rows
     if measure.startswith("f1"):
         per_label = [row for row in per_label if row[0] in report.label_spans]
+    elif measure == "unitizing":
+        per_label = [row for row in per_label if row[0] in report.label_unitizing]
     return Bars(
         tuple(str(row[0]) for row in per_label),
         tuple(_number(row[column]) for row in per_label),

@@ -9,9 +9,9 @@
   labels per pair and summed over the pairs (:mod:`annotator.agreement.statistics`).
 - Span level: precision, recall and F1 per pair, the first annotator as reference, with exact
   and one-to-one overlap matching (:mod:`annotator.agreement.spans`).
+- Unitizing alpha: Krippendorff's αU on the characters, without tokens, over the documents every
+  annotator annotated, overall and per label (:mod:`annotator.agreement.unitizing`).
 - Undefined figures (no items, or everything in one category) are None.
-
-Krippendorff's unitizing alpha (on the continuum of characters, without tokens) is not computed.
 
 :func:`compute_agreement` reads the documents once and returns an :class:`AgreementReport`.
 """

@@ -12,7 +12,9 @@ Which units count where:
 - Cohen's kappa of a pair: the units both coded; the first of the pair (in the annotators'
   order) is the reference of the span scores and the rows of the confusion matrix;
 - Fleiss' kappa: the units every chosen annotator coded (None when there are none);
-- Krippendorff's alpha: every unit with at least two values, missing values allowed.
+- Krippendorff's alpha: every unit with at least two values, missing values allowed;
+- unitizing alpha: the documents every chosen annotator annotated, on their characters
+  (:mod:`annotator.agreement.unitizing`).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from annotator.agreement.statistics import (
     label_krippendorff_alphas,
     unit_counts,
 )
+from annotator.agreement.unitizing import UnitizingSums
 from annotator.agreement.units import OUTSIDE, AgreementDocument, code_matrix
 
 BATCH_UNITS = 200_000
@@ -82,6 +85,9 @@ class AgreementReport:
     confusion: tuple[tuple[int, ...], ...]
     spans: SpanCounts
     label_spans: Mapping[str, SpanCounts]
+    unitizing: float | None = None  # Krippendorff's unitizing alpha, on the characters
+    unitizing_documents: int = 0  # the documents it counts: those everyone annotated
+    label_unitizing: Mapping[str, float | None] = field(default_factory=dict)
 
     @property
     def mean_kappa(self) -> float | None:
@@ -113,7 +119,11 @@ class AgreementReport:
                 "overall": self.alpha,
                 "values": self.alpha_values,
                 "labels": dict(self.label_alpha),
-                "unitizing": None,  # not computed: see annotator.agreement
+                "unitizing": {
+                    "overall": self.unitizing,
+                    "documents": self.unitizing_documents,
+                    "labels": dict(self.label_unitizing),
+                },
             },
             "spans": _spans_dict(self.spans, self.label_spans),
             "confusion": {"labels": list(self.labels), "matrix": _lists(self.confusion)},
@@ -189,6 +199,7 @@ class _Accumulator:
         self.pairs: dict[tuple[str, str], _Pair] = {}
         self.fleiss: dict[tuple[str, ...], FleissSums] = {}
         self.coincidences = Coincidences.empty()
+        self.unitizing: dict[tuple[str, ...], UnitizingSums] = {}
         self.batch: list[tuple[AgreementDocument, list[str], dict[str, KeyedSpans]]] = []
         self.batch_units = 0
 
@@ -197,6 +208,13 @@ class _Accumulator:
         if len(coders) < 2:
             return
         keyed = {name: KeyedSpans.of(document.annotations[name]) for name in coders}
+        unitizing = self.unitizing.get(tuple(coders))
+        if unitizing is None:
+            unitizing = self.unitizing[tuple(coders)] = UnitizingSums(len(coders))
+        unitizing.add(
+            document.continuum,
+            [[s for s in document.annotations[name] if s.label != OUTSIDE] for name in coders],
+        )
         for spans in keyed.values():
             for label in spans.labels:
                 self.code.setdefault(label, len(self.code))
@@ -324,6 +342,8 @@ class _Accumulator:
             np.pad(everyone.squares, (0, size - len(everyone.squares)))[perm],
         )
         coincidences = self.coincidences.matrix(size)[np.ix_(perm, perm)]
+        unitizing = self.unitizing.get(tuple(annotators), UnitizingSums(len(annotators)))
+        unitizing_overall, label_unitizing = unitizing.alphas()
         return AgreementReport(
             annotators=tuple(annotators),
             labels=labels,
@@ -339,6 +359,9 @@ class _Accumulator:
             confusion=as_tuples(total_confusion),
             spans=sum(pooled.values(), SpanCounts()),
             label_spans={label: pooled[label] for label in labels if label in pooled},
+            unitizing=unitizing_overall,
+            unitizing_documents=unitizing.documents,
+            label_unitizing={label: label_unitizing.get(label) for label in labels[1:]},
         )
 
 

@@ -41,13 +41,25 @@ class AgreementDocument:
 
     ``starts`` and ``ends`` are the units' code-point offsets, in text order, apart. An annotator
     missing from ``annotations`` did not annotate the document (their values are missing, not
-    "O"); an annotator present with no span annotated it and found nothing.
+    "O"); an annotator present with no span annotated it and found nothing. ``text_length`` is
+    the text's length, when known.
     """
 
     id: int | str
     starts: Offsets
     ends: Offsets
     annotations: Mapping[str, Sequence[Span]]
+    text_length: int | None = None
+
+    @property
+    def continuum(self) -> int:
+        """The characters unitizing alpha places the spans on: the text's, or up to the end of
+        its last unit or span when the text's length is not known."""
+        if self.text_length is not None:
+            return self.text_length
+        ends = [int(self.ends[-1])] if len(self.ends) else []
+        ends += [s.end for spans in self.annotations.values() for s in spans]
+        return max(ends, default=0)
 
     @classmethod
     def from_text(
@@ -55,7 +67,7 @@ class AgreementDocument:
     ) -> AgreementDocument:
         """Units are the tokens of ``text`` (:func:`annotator.tokenizer.tokenize`'s)."""
         starts, ends = token_offsets(text)
-        return cls(id, starts, ends, annotations)
+        return cls(id, starts, ends, annotations, len(text))
 
     @classmethod
     def from_tokens(
@@ -79,7 +91,7 @@ class AgreementDocument:
         """Units are the ``length`` code points of the text, spaces included (without the text,
         spaces cannot be told apart; they then count as agreed "O" units)."""
         starts = np.arange(length, dtype=np.int64)
-        return cls(id, starts, starts + 1, annotations)
+        return cls(id, starts, starts + 1, annotations, length)
 
     def __len__(self) -> int:
         return len(self.starts)

@@ -220,7 +220,11 @@ def test_report_as_json_values():
     data = json.loads(json.dumps(report.to_dict()))
     assert data["annotators"] == ["ann", "bob", "cy"]
     assert data["labels"][0] == "O"
-    assert data["krippendorff_alpha"]["unitizing"] is None
+    unitizing = data["krippendorff_alpha"]["unitizing"]
+    everyone = [d for d in random_documents(3, 10) if len(d.annotations) == 3]
+    assert unitizing["documents"] == len(everyone) > 0
+    assert unitizing["overall"] == report.unitizing is not None
+    assert set(unitizing["labels"]) == set(data["labels"][1:])
     assert len(data["pairs"]) == 3
     first = data["pairs"][0]
     assert set(first["spans"]) == {"reference", "other", "exact", "overlap", "labels"}

@@ -89,13 +89,17 @@ def test_text_output_shows_the_tables(capsys, db):
         "Pairs",
         "Labels",
         "Confusion matrix",
+        "Unitizing alpha",
     ):
         assert heading in out
     assert "alice / bob" in out
     label_rows = [line.split() for line in out.splitlines() if line.startswith("  Location")]
     # Location F1, exact and overlap, pooled: alice and bob agree on 2 of their 2 each, carol
     # has none of the 2 (alice's and bob's) of the second document: 2 * 2 / (4 + 2)
-    assert label_rows[0][-2:] == ["0.667", "0.667"]
+    assert label_rows[0][-3:-1] == ["0.667", "0.667"]
+    code, data, err = run(capsys, "--db", db, "agreement", "--json")
+    location = json.loads(data)["krippendorff_alpha"]["unitizing"]["labels"]["Location"]
+    assert label_rows[0][-1] == f"{location:.3f}"
 
 
 @pytest.mark.parametrize(

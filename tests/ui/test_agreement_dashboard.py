@@ -161,6 +161,8 @@ def test_the_view_menu_opens_the_dashboard_with_the_figures_of_compute_agreement
     assert expected.mean_kappa is not None and expected.alpha is not None
     assert shown["Cohen's κ, mean"] == f"{expected.mean_kappa:.3f}"
     assert shown["Krippendorff's α"] == f"{expected.alpha:.3f}"
+    assert expected.unitizing is not None
+    assert shown["Unitizing αU"] == f"{expected.unitizing:.3f}"
     assert shown["Documents"] == "4" and shown["Annotators"] == "3"
     assert dashboard.pages.currentIndex() == 0
     assert dashboard.status.text() == "4 document(s) compared."
@@ -198,6 +200,9 @@ def test_the_bars_follow_the_chosen_measure(qtbot, window):
     f1 = {label: c.scores("overlap").f1 for label, c in report.label_spans.items()}
     assert bars() == pytest.approx(f1)  # no "O": it has no spans
     assert "O" not in bars()
+    dashboard.measure.setCurrentIndex(dashboard.measure.findData("unitizing"))
+    unitizing = {k: v for k, v in report.label_unitizing.items() if v is not None}
+    assert unitizing and bars() == pytest.approx(unitizing)
 
 
 def test_cells_are_written_in_ink_that_reads_on_their_colour(qtbot, window):
@@ -233,12 +238,13 @@ def test_the_span_table_shows_pooled_or_one_pairs_scores(qtbot, window):
 
 def test_the_collection_filter_changes_the_figures(qtbot, window, store):
     dashboard = open_dashboard(qtbot, window)
-    everywhere = dashboard.cards[2].value.text()
+    [kappa] = [c for c in dashboard.cards if c.caption.text() == "Cohen's κ, mean"]
+    everywhere = kappa.value.text()
     dashboard.collection.setCurrentIndex(dashboard.collection.findData("wire"))
     settle(qtbot, dashboard)
     expected = compute_agreement(agreement_documents(store, "wire"))
     assert dashboard.report == expected and expected.documents == 2
-    assert dashboard.cards[2].value.text() == f"{expected.mean_kappa:.3f}" != everywhere
+    assert kappa.value.text() == f"{expected.mean_kappa:.3f}" != everywhere
     assert dashboard.status.text() == "2 document(s) in ‘wire’ compared."
 
 
