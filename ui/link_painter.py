@@ -134,9 +134,9 @@ def link_shapes(
             centre = (start.x() + end.x()) / 2
         else:  # on the way from the end whose room the rows are in to the margin
             x = lane.owner.x()
-            toward = 1.0 if lane.x > x else -1.0
+            direction = 1.0 if lane.x > x else -1.0
             reach = (min(x, lane.x), max(x, lane.x))
-            centre = x + toward * (width / 2 + PLATE_GAP)
+            centre = x + direction * (width / 2 + PLATE_GAP)
         rows = tops if lane is None else lane.rows
         plate = _plate(width, row - 1.0, centre, reach, rows, size.width(), taken if strong else [])
         if strong:
@@ -204,13 +204,13 @@ def _lanes(
             lanes.append(None)
             continue
         which = owned[0]
-        lane = taken[side]
+        index = taken[side]
         taken[side] += 1
-        lane_x = max(1.5, margin / 2 - lane * LANE_STEP)
+        lane_x = max(1.5, margin / 2 - index * LANE_STEP)
         lane_x = lane_x if side < 0 else width - lane_x
         # in the middle of the upper caption row, or a lane's step above or below it, so that
         # the runs of arcs to one line lie apart
-        level = (0.0, -1.0, 1.0)[lane % 3] * LANE_STEP - 1.5 * row
+        level = (0.0, -1.0, 1.0)[index % 3] * LANE_STEP - 1.5 * row
         levels = tuple(None if rect is None else max(1.0, rect.top() + level) for rect in rects)
         lanes.append(_Lane(lane_x, (levels[0], levels[1]), rooms[which], points[which], which))
     return lanes
