@@ -133,7 +133,7 @@ def link_shapes(
             reach = (min(start.x(), end.x()) - width, max(start.x(), end.x()) + width)
             centre = (start.x() + end.x()) / 2
         else:  # on the way from the end whose room the rows are in to the margin
-            x = lane.owner.x()
+            x = (start, end)[lane.which].x()
             direction = 1.0 if lane.x > x else -1.0
             reach = (min(x, lane.x), max(x, lane.x))
             centre = x + direction * (width / 2 + PLATE_GAP)
@@ -151,13 +151,12 @@ def link_shapes(
 
 class _Lane(NamedTuple):
     """The way of an arc between two lines along a margin: the lane's ``x``, the level of the
-    run above each end's line (None for an end out of view, which is at the view's edge), the
-    end whose room the caption's ``rows`` are in, and that end."""
+    run above each end's line (None for an end out of view, which is at the view's edge), and
+    the end (0 its start, 1 its end) whose room the caption's ``rows`` are in."""
 
     x: float
     levels: tuple[float | None, float | None]
     rows: list[float]
-    owner: QPointF
     which: int
 
 
@@ -188,12 +187,11 @@ def _lanes(
     view's edge."""
     lanes: list[_Lane | None] = []
     taken = {-1: 0, 1: 0}
-    for link, (start, end, tops), side in zip(links, ends, sides, strict=True):
+    for link, (_, _, tops), side in zip(links, ends, sides, strict=True):
         if side is None:
             lanes.append(None)
             continue
         rects = [anchors.get(link.head), anchors.get(link.tail)]
-        points = (start, end)
         rooms = {
             which: [y for y in tops if rect.top() - geo.CAPTION_ROWS * row - 0.5 <= y < rect.top()]
             for which, rect in enumerate(rects)
@@ -212,7 +210,7 @@ def _lanes(
         # the runs of arcs to one line lie apart
         level = (0.0, -1.0, 1.0)[index % 3] * LANE_STEP - 1.5 * row
         levels = tuple(None if rect is None else max(1.0, rect.top() + level) for rect in rects)
-        lanes.append(_Lane(lane_x, (levels[0], levels[1]), rooms[which], points[which], which))
+        lanes.append(_Lane(lane_x, (levels[0], levels[1]), rooms[which], which))
     return lanes
 
 

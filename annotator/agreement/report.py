@@ -208,13 +208,14 @@ class _Accumulator:
         if len(coders) < 2:
             return
         keyed = {name: KeyedSpans.of(document.annotations[name]) for name in coders}
-        unitizing = self.unitizing.get(tuple(coders))
-        if unitizing is None:
-            unitizing = self.unitizing[tuple(coders)] = UnitizingSums(len(coders))
-        unitizing.add(
-            document.continuum,
-            [[s for s in document.annotations[name] if s.label != OUTSIDE] for name in coders],
-        )
+        if self.chosen is None or len(coders) == len(self.chosen):  # else it never counts
+            unitizing = self.unitizing.get(tuple(coders))
+            if unitizing is None:
+                unitizing = self.unitizing[tuple(coders)] = UnitizingSums(len(coders))
+            unitizing.add(
+                document.continuum,
+                [[s for s in document.annotations[name] if s.label != OUTSIDE] for name in coders],
+            )
         for spans in keyed.values():
             for label in spans.labels:
                 self.code.setdefault(label, len(self.code))
