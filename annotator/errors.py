@@ -18,6 +18,11 @@ class AnnotatorError(Exception):
     """A problem the user can fix; ``str()`` is a one-line message fit for stderr or a dialog."""
 
 
+class EditConflict(AnnotatorError):
+    """An edit refused because another client changed the data since the editor read it: a
+    span changed or deleted, or the same span or link added, elsewhere."""
+
+
 class InputError(AnnotatorError):
     """Bad input at a known place: ``file:line: reason`` (line omitted when unknown)."""
 

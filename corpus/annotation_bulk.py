@@ -31,6 +31,7 @@ from annotator.errors import AnnotatorError
 from annotator.schema import Schema
 from corpus.annotations import FROZEN_STATUSES, EventRow, RelationRow, RoleRow, domain_span
 from corpus.document_writer import reserve_ids
+from corpus.edit_rows import refusing_repeats
 from corpus.filters import DocumentFilter
 from corpus.links import Links
 from corpus.models import Document, Relation, Span, utcnow
@@ -160,7 +161,7 @@ class AnnotationBulkMixin:
         if not spans:
             return MergedSpans([], 0)
         checks = self._checks()
-        with self.db.atomic():
+        with refusing_repeats(), self.db.atomic():
             state = self._set_state(doc_id, annotator)
             # add_span's checks of the set, the same for every span
             blocked = (None if state.annotator else "an annotator needs a name") or state.frozen()

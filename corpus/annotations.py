@@ -13,9 +13,15 @@ from typing import Any, NamedTuple, NoReturn
 import peewee as pw
 
 from annotator import document as dom
-from annotator.errors import AnnotatorError
+from annotator.errors import AnnotatorError, EditConflict
 from annotator.schema import Schema
-from corpus.edit_rows import EditRowsMixin, EditTarget
+from corpus.edit_rows import (
+    EditRowsMixin,
+    EditTarget,
+    refusing_repeats,
+    repeated,
+    same_span,
+)
 from corpus.models import AnnotationSet, Annotator, Event, EventRole, Relation, Span, utcnow
 
 FROZEN_STATUSES = (dom.Status.REVIEWED, dom.Status.LOCKED)
@@ -32,10 +38,6 @@ class StoredSpan:
     created_at: datetime
     updated_at: datetime
     version: int = 1  # counts the span's edits: an edit states the version it changes
-
-
-class EditConflict(AnnotatorError):
-    """An edit of a span that someone else changed or deleted since the editor read it."""
 
 
 @dataclass(frozen=True)
@@ -256,14 +258,12 @@ class AnnotationsMixin(EditRowsMixin):
     def add_span(self, doc_id: int, annotator: str, span: dom.Span) -> int:
         """Store a span of the annotator's on the document; returns its id."""
         annotator_id = self.annotator_id(annotator)  # outside the transaction: kept once known
-        with self.db.atomic():
+        with refusing_repeats(same_span(span)), self.db.atomic():
             target = self._target(doc_id, annotator_id, span)
             self._check_span(target.length, span, target.schema_version)
             _refuse_frozen(target, doc_id, annotator)
             if target.taken:
-                raise AnnotatorError(
-                    f"the same {span.label} span ({span.start}..{span.end}) is there already"
-                )
+                raise AnnotatorError(repeated(span))
             span_id = self._insert_span(target.set_id, span)
             if target.status == dom.Status.NEW:
                 self._mark_started(target.set_id)
@@ -285,7 +285,7 @@ class AnnotationsMixin(EditRowsMixin):
         length = self.document_length(doc_id)
         for span in spans:
             self._check_span(length, span)
-        with self.db.atomic():
+        with refusing_repeats(), self.db.atomic():
             set_id = self._set_id(doc_id, annotator)
             self._check_writable(set_id)
             taken = set(
@@ -296,9 +296,7 @@ class AnnotationsMixin(EditRowsMixin):
             ids = []
             for span in spans:
                 if (span.start, span.end, span.label) in taken:
-                    raise AnnotatorError(
-                        f"the same {span.label} span ({span.start}..{span.end}) is there already"
-                    )
+                    raise AnnotatorError(repeated(span))
                 taken.add((span.start, span.end, span.label))
                 ids.append(Span.insert(annotation_set=set_id, **span_columns(span)).execute())
             self._mark_started(set_id)
@@ -311,7 +309,7 @@ class AnnotationsMixin(EditRowsMixin):
         since then is refused with :class:`EditConflict` rather than overwritten. Returns the
         span's new version.
         """
-        with self.db.atomic():
+        with refusing_repeats(same_span(span)), self.db.atomic():
             row = self._span_target(span_id, span)
             if row is None:
                 _refuse_missing(span_id, expected_version)
@@ -322,9 +320,7 @@ class AnnotationsMixin(EditRowsMixin):
             if status in FROZEN_STATUSES:
                 self._check_writable(set_id)
             if taken:
-                raise AnnotatorError(
-                    f"the same {span.label} span ({span.start}..{span.end}) is there already"
-                )
+                raise AnnotatorError(repeated(span))
             if linked and span.label != old_label:
                 self._check_links_allow(span_id, span.label)
             if not self._update_span_row(span_id, span, version):  # a belt to the lock's braces

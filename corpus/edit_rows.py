@@ -8,12 +8,14 @@ hand, the values converted as the model's fields convert them. Mixed into the st
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 import peewee as pw
 
 from annotator import document as dom
+from annotator.errors import EditConflict
 from corpus.models import AnnotationSet, utcnow
 
 _SCHEMA_IN_FORCE = '(SELECT MAX("id") FROM "schema_version")'
@@ -22,6 +24,47 @@ _LINKED = (
     'OR EXISTS (SELECT 1 FROM "event" e WHERE e."trigger_id" = sp."id") '
     'OR EXISTS (SELECT 1 FROM "event_role" o WHERE o."span_id" = sp."id"))'
 )
+
+
+# How SQLite and PostgreSQL name the unique indexes of a set's spans and of relations in a
+# refusal.
+SPAN_KEY = (
+    "span.annotation_set_id, span.start, span.end, span.label",
+    "span_annotation_set_id_start_end_label",
+)
+RELATION_KEY = (
+    "relation.head_id, relation.tail_id, relation.type",
+    "relation_head_id_tail_id_type",
+)
+
+
+@contextmanager
+def refusing_repeats(
+    what: str = "the same span", key: tuple[str, str] = SPAN_KEY
+) -> Iterator[None]:
+    """Turn the database's refusal of a repeat by the unique index ``key`` (a set's second
+    span of the same offsets and label, by default) into an :class:`EditConflict` about
+    ``what``. The checks before an insert catch repeats; this catches the one they cannot
+    see: another client's, committed meanwhile. Put it around the transaction, so that
+    PostgreSQL's rolls back first."""
+    try:
+        yield
+    except pw.IntegrityError as exc:
+        if not any(name in str(exc) for name in key):
+            raise
+        raise EditConflict(
+            f"{what} was added elsewhere (another window or another user) meanwhile: "
+            "nothing was saved"
+        ) from None
+
+
+def repeated(span: dom.Span) -> str:
+    """The refusal of ``span`` when its set has a span of the same offsets and label."""
+    return f"{same_span(span)} is there already"
+
+
+def same_span(span: dom.Span) -> str:
+    return f"the same {span.label} span ({span.start}..{span.end})"
 
 
 class SpanTarget(NamedTuple):

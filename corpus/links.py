@@ -31,6 +31,7 @@ from corpus.annotations import (
     in_document,
     relation_columns,
 )
+from corpus.edit_rows import RELATION_KEY, refusing_repeats
 from corpus.models import Annotator, Event, EventRole, Relation, Span
 
 
@@ -91,7 +92,8 @@ class LinksMixin:
     def add_relation(self, relation: dom.Relation) -> int:
         """Link two spans of the same annotator; the schema's allowed labels are enforced."""
         set_id = self._check_relation(relation)
-        with self.db.atomic():
+        link = f"the same '{relation.type}' link"
+        with refusing_repeats(link, RELATION_KEY), self.db.atomic():
             self._check_writable(set_id)
             same = Relation.select().where(
                 Relation.type == relation.type,
@@ -278,7 +280,13 @@ class LinksMixin:
                 ).execute()
 
     def _event_row(self, event_id: int) -> EventRow:
-        row = Event.select(*EVENT_FIELDS).where(Event.id == event_id).tuples().first()
+        """The event's row, locked on PostgreSQL until the transaction ends, so that roles
+        added to one event from several clients are checked (repeats, maximum counts) one
+        after another."""
+        query = Event.select(*EVENT_FIELDS).where(Event.id == event_id)
+        if isinstance(self.db, pw.PostgresqlDatabase):
+            query = query.for_update()
+        row = query.tuples().first()
         if row is None:
             raise AnnotatorError(f"no event with id {event_id}")
         return EventRow(*row)

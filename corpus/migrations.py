@@ -28,6 +28,9 @@ from corpus.models import (
     CorpusMeta,
     Document,
     DocumentBand,
+    Event,
+    EventRole,
+    Relation,
     Span,
     Suggestion,
 )
@@ -98,6 +101,46 @@ def _to_v6(db: pw.Database) -> None:
     team_access.protect_suggestions(db)
 
 
+def _to_v7(db: pw.Database) -> None:
+    """Version 7: a set holds each span (offsets and label) once, and two spans are linked by
+    a relation type once, both by unique indexes. Repeats stored before (two clients adding the
+    same at once on PostgreSQL) are merged into the oldest."""
+    merge_duplicate_spans(db)
+    db.execute_sql("DROP INDEX IF EXISTS span_annotation_set_id_start")
+    db.execute_sql("DROP INDEX IF EXISTS relation_head_id")
+    db.create_tables([Span, Relation])  # creates the models' missing indexes, the unique ones
+
+
+def merge_duplicate_spans(db: pw.Database) -> int:
+    """Merge each set's spans of equal offsets and label into the oldest (lowest id): the
+    others' relations, events and roles move to it. Then drop links that became a span's link
+    to itself, and repeated relations and roles. Returns how many spans went."""
+    key = (Span.annotation_set, Span.start, Span.end, Span.label)
+    twice = Span.select(*key).group_by(*key).having(pw.fn.COUNT(Span.id) > 1)
+    merged: dict[int, int] = {}
+    for group in twice.tuples().iterator():
+        same = Span.select(Span.id).where(*(f == v for f, v in zip(key, group, strict=True)))
+        keep, *others = sorted(same.scalars())
+        merged.update((other, keep) for other in others)
+    for other, keep in merged.items():
+        Relation.update(head=keep).where(Relation.head == other).execute()
+        Relation.update(tail=keep).where(Relation.tail == other).execute()
+        Event.update(trigger=keep).where(Event.trigger == other).execute()
+        EventRole.update(span=keep).where(EventRole.span == other).execute()
+    for chunk in chunked(list(merged), 500):
+        Span.delete().where(Span.id.in_(chunk)).execute()
+    Relation.delete().where(Relation.head == Relation.tail).execute()
+    _drop_repeats(Relation, (Relation.head, Relation.tail, Relation.type))
+    _drop_repeats(EventRole, (EventRole.event, EventRole.role, EventRole.span))
+    return len(merged)
+
+
+def _drop_repeats(model: type[pw.Model], key: tuple[pw.Field, ...]) -> None:
+    """Delete the rows of ``model`` that repeat an older row's ``key``."""
+    oldest = model.select(pw.fn.MIN(model.id)).group_by(*key)
+    model.delete().where(model.id.not_in(oldest)).execute()
+
+
 # MIGRATIONS[n] turns a corpus at version n - 1 into version n.
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     2: _to_v2,
@@ -105,6 +148,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     4: _to_v4,
     5: _to_v5,
     6: _to_v6,
+    7: _to_v7,
 }
 LATEST = max(MIGRATIONS)
 

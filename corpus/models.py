@@ -94,7 +94,9 @@ class AnnotationSet(BaseModel):
 class Span(BaseModel):
     """A labelled stretch of text: code-point offsets into the document's text, end exclusive."""
 
-    # No index of its own: the (annotation_set, start) index serves lookups by set.
+    # No index of its own: the unique (annotation_set, start, end, label) index serves lookups
+    # by set, and it keeps a set from holding the same span twice, also when two clients add
+    # it at once (a check before the insert cannot see the other's uncommitted row).
     annotation_set = pw.ForeignKeyField(
         AnnotationSet, on_delete="CASCADE", backref="spans", index=False
     )
@@ -109,7 +111,7 @@ class Span(BaseModel):
     updated_at = pw.DateTimeField(default=utcnow)
 
     class Meta:
-        indexes = ((("annotation_set", "start"), False),)
+        indexes = ((("annotation_set", "start", "end", "label"), True),)
         constraints = (pw.Check("start >= 0"), pw.Check('"end" > start'))
 
 
@@ -118,10 +120,15 @@ class Relation(BaseModel):
 
     annotation_set = pw.ForeignKeyField(AnnotationSet, on_delete="CASCADE", backref="relations")
     type = pw.CharField(max_length=100)
-    head = pw.ForeignKeyField(Span, on_delete="CASCADE", backref="outgoing")
+    # No index of its own: the unique (head, tail, type) index serves lookups by head and
+    # keeps two spans from being linked twice by one type (also from two clients at once).
+    head = pw.ForeignKeyField(Span, on_delete="CASCADE", backref="outgoing", index=False)
     tail = pw.ForeignKeyField(Span, on_delete="CASCADE", backref="incoming")
     attributes = pw.JSONField(default=dict)
     created_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("head", "tail", "type"), True),)
 
 
 class Event(BaseModel):

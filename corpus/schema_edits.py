@@ -28,6 +28,7 @@ from annotator.document import AttributeValue
 from annotator.errors import AnnotatorError
 from annotator.schema import LabelSpec, Schema
 from corpus.models import Event, EventRole, Relation, SchemaVersion, Span, utcnow
+from corpus.schema_renames import apply_renames
 
 Pair = tuple[str, str]
 
@@ -226,7 +227,7 @@ class SchemaEditsMixin:
                         f"the annotations changed since the deletions were approved: the new "
                         f"schema would now delete {impact.describe_losses()}"
                     )
-            _apply_renames(renames)
+            apply_renames(renames)
             now = utcnow()
             for span_id, attributes in rewrites.items():
                 Span.update(attributes=attributes, version=Span.version + 1, updated_at=now).where(
@@ -404,33 +405,6 @@ def _attribute_changes(
         if result != (attributes or {}):
             rewrites[int(span_id)] = result
     return dict(values), dict(missing), rewrites
-
-
-def _apply_renames(renames: SchemaRenames) -> None:
-    """Rename in the stored annotations, each kind in one statement (so swaps work)."""
-    now = utcnow()
-    if renames.labels:
-        Span.update(
-            label=pw.Case(Span.label, list(renames.labels.items())),
-            version=Span.version + 1,
-            updated_at=now,
-        ).where(Span.label.in_(list(renames.labels))).execute()
-    if renames.relations:
-        Relation.update(type=pw.Case(Relation.type, list(renames.relations.items()))).where(
-            Relation.type.in_(list(renames.relations))
-        ).execute()
-    by_event: dict[str, dict[str, str]] = {}
-    for (event, old), new in renames.roles.items():
-        by_event.setdefault(event, {})[old] = new
-    for event, mapping in by_event.items():  # before the events' own renames
-        EventRole.update(role=pw.Case(EventRole.role, list(mapping.items()))).where(
-            EventRole.role.in_(list(mapping)),
-            EventRole.event.in_(Event.select(Event.id).where(Event.type == event)),
-        ).execute()
-    if renames.events:
-        Event.update(type=pw.Case(Event.type, list(renames.events.items()))).where(
-            Event.type.in_(list(renames.events))
-        ).execute()
 
 
 def _delete_unplaced(schema: Schema) -> None:

@@ -5,7 +5,7 @@ Each is one transaction, all or nothing, and makes the checks of a single edit: 
 (``add_span``/``update_span``), a set that is reviewed or locked, a span identical to one the
 set holds, links the new label does not allow, and what the user saw: a span changed elsewhere
 since (by its version, or for an undo by its label and attributes, which edits of the same
-spans in the editor change back and forth) is an :class:`corpus.annotations.EditConflict`. On PostgreSQL the rows are
+spans in the editor change back and forth) is an :class:`annotator.errors.EditConflict`. On PostgreSQL the rows are
 locked first with ``SELECT ... FOR UPDATE``, which row-level security (:mod:`corpus.team_access`)
 lets through only for spans the user may change, so a span of someone else's is refused by
 name instead of being skipped without a word, as a plain ``UPDATE`` would skip it.
@@ -23,9 +23,10 @@ from peewee import chunked
 
 from annotator import document as dom
 from annotator.document import AttributeValue
-from annotator.errors import AnnotatorError
+from annotator.errors import AnnotatorError, EditConflict
 from annotator.schema import LabelSpec, Schema
-from corpus.annotations import FROZEN_STATUSES, EditConflict, SpanState
+from corpus.annotations import FROZEN_STATUSES, SpanState
+from corpus.edit_rows import refusing_repeats
 
 _CHUNK = 300  # ids per IN list
 _WRITE_CHUNK = 200  # spans per UPDATE
@@ -90,7 +91,7 @@ class SpanBulkEditsMixin:
         if spec is None:
             raise AnnotatorError(f"label '{label}' is not in schema '{schema.name}'")
         ids = list(dict.fromkeys(span_ids))
-        with self.db.atomic():
+        with refusing_repeats(), self.db.atomic():
             locked = self._lock_for_edit(ids, expected_versions)
             states = self.span_states(ids)
             _check_labels(states, expected_labels)
@@ -106,7 +107,7 @@ class SpanBulkEditsMixin:
         deleting and restoring it instead would drop links made since."""
         schema = self.schema()
         ids = [s.id for s in states]
-        with self.db.atomic():
+        with refusing_repeats(), self.db.atomic():
             locked = self._lock_for_edit(ids, None)
             current = {s.id: s for s in self.span_states(ids)}
             _check_labels(current.values(), expected_labels)

@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 from annotator import document as dom
 from annotator.errors import AnnotatorError
 from annotator.schema import Schema
+from corpus.edit_rows import repeated
 
 
 class Refusal(NamedTuple):
@@ -77,7 +78,7 @@ def plan_spans(
         else:
             reason = problem(span) or blocked
         if reason is None and stored is not None:
-            reason = f"the same {span.label} span ({span.start}..{span.end}) is there already"
+            reason = repeated(span)
         if reason is not None:
             refuse(Refusal("span", index, reason), refused)
             continue

@@ -159,7 +159,7 @@ class SpanUndoMixin:
             what = f"span {states[0].id}" if len(states) == 1 else f"{len(states)} spans"
             raise AnnotatorError(
                 f"{what} cannot be restored: an id, or one of its relations' or events', has "
-                "been taken since"
+                "been taken since, or the same span has been added since"
             ) from None
 
     def _restore(self, states: Sequence[SpanState]) -> None:

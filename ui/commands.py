@@ -16,8 +16,8 @@ from typing import Protocol
 from PySide6.QtGui import QUndoCommand
 
 from annotator.document import Span
-from annotator.errors import AnnotatorError
-from corpus.annotations import EditConflict, SpanState
+from annotator.errors import AnnotatorError, EditConflict
+from corpus.annotations import SpanState
 from corpus.store import Store
 
 QUOTE_LIMIT = 30

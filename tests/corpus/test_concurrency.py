@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from annotator.document import Document, Span
-from corpus.annotations import EditConflict
+from annotator.document import Document, Event, Relation, Span
+from annotator.errors import AnnotatorError, EditConflict
 from corpus.resources import shipped_schema
 from corpus.store import Store
 from tests.conftest import ENGINES, close_bound_database, corpus_url
@@ -124,3 +124,68 @@ def test_a_watcher_ignores_nothing_happening(corpus):
         assert watcher.changed() == set()
     finally:
         watcher.close()
+
+
+# What one annotator adds twice at once from two clients, by name (child processes get names).
+_ADDITIONS = {
+    "span": lambda store: store.add_span(1, "alice", Span(0, 6, "Actor")),
+    "link": lambda store: store.add_relation(Relation("uses", 1, 2)),
+    "role": lambda store: store.add_event_role(1, "attacker", 1),
+}
+
+
+def _add_held(url: str, what: str, added, release) -> None:
+    """In a child process: add ``what`` in a transaction held open until ``release``."""
+    store = Store.open(url)
+    with store.db.atomic():
+        _ADDITIONS[what](store)
+        added.set()
+        release.wait(timeout=60)
+    store.close()
+
+
+def _add_again(url: str, what: str, results) -> None:
+    store = Store.open(url)
+    try:
+        _ADDITIONS[what](store)
+        results.put("saved")
+    except AnnotatorError as exc:  # SQLite's check sees the first one, PostgreSQL's index
+        results.put(str(exc))
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(
+    ("what", "told"),
+    [
+        ("span", "the same Actor span (0..6)"),
+        ("link", "'uses'"),
+        ("role", "'attacker'"),
+    ],
+)
+def test_one_addition_made_from_two_clients_at_once_is_stored_once(corpus, what, told):
+    url, store = corpus
+    actor = store.add_span(1, "alice", Span(0, 6, "Actor"))
+    weapon = store.add_span(1, "alice", Span(7, 14, "WeaponSystem"))
+    attack = store.add_span(1, "alice", Span(15, 21, "Attack"))
+    store.add_event(Event("Attack", attack, ()))
+    if what == "span":
+        store.delete_span(actor)  # its set stays: both clients lock the set's row
+    added, release, results = SPAWN.Event(), SPAWN.Event(), SPAWN.Queue()
+    holder = SPAWN.Process(target=_add_held, args=(url, what, added, release))
+    holder.start()
+    assert added.wait(timeout=120)
+    second = SPAWN.Process(target=_add_again, args=(url, what, results))
+    second.start()
+    time.sleep(1.5)  # the second client is waiting for the first one's transaction
+    release.set()
+    outcome = results.get(timeout=120)
+    holder.join(timeout=60)
+    second.join(timeout=60)
+    assert outcome != "saved" and told in outcome, outcome
+    spans = [(s.span.start, s.span.end) for s in store.spans(1)]
+    assert spans == [(0, 6), (7, 14), (15, 21)]
+    links = [(r.relation.head, r.relation.tail) for r in store.relations(1)]
+    assert links == ([(actor, weapon)] if what == "link" else [])
+    roles = [e.event.roles for e in store.events(1)]
+    assert roles == [(("attacker", 1),) if what == "role" else ()]

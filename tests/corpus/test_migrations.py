@@ -8,11 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from annotator.document import Document
+from annotator.document import Document, Event, Relation, Span
+from annotator.errors import AnnotatorError
 from annotator.suggest.model import Suggestion
 from corpus.migrations import LATEST, schema_version
+from corpus.models import Event as EventRow
+from corpus.models import EventRole
+from corpus.models import Relation as RelationRow
+from corpus.models import Span as SpanRow
+from corpus.resources import shipped_schema
 from corpus.store import Store
-from tests.conftest import close_bound_database
+from tests.conftest import ENGINES, close_bound_database, corpus_url
 
 FROZEN_V1 = Path(__file__).resolve().parents[1] / "data" / "corpus-v1.sqlite"
 
@@ -48,12 +54,18 @@ def test_frozen_v1_file_is_still_version_1():
 def test_upgrade_keeps_every_document_annotation_and_schema(upgraded):
     store, _ = upgraded
     assert not store.created
-    assert schema_version(store.db) == LATEST == 6
+    assert schema_version(store.db) == LATEST == 7
     indexes = {row[1] for row in store.db.execute_sql("PRAGMA index_list('document')")}
     assert {"document_title_id", "document_author_id", "document_source_id"} <= indexes
-    span_indexes = {row[1] for row in store.db.execute_sql("PRAGMA index_list('span')")}
-    assert "span_annotation_set_id" not in span_indexes  # (set, start) serves lookups by set
-    assert "span_annotation_set_id_start" in span_indexes
+    relation_indexes = {
+        row[1]: row[2] for row in store.db.execute_sql("PRAGMA index_list('relation')")
+    }
+    assert "relation_head_id" not in relation_indexes  # the unique index serves it
+    assert relation_indexes["relation_head_id_tail_id_type"] == 1
+    span_indexes = {row[1]: row[2] for row in store.db.execute_sql("PRAGMA index_list('span')")}
+    assert "span_annotation_set_id" not in span_indexes  # the unique index serves it
+    assert "span_annotation_set_id_start" not in span_indexes
+    assert span_indexes["span_annotation_set_id_start_end_label"] == 1  # unique
     docs = list(store.documents())
     assert [d.title for d in docs] == ["Jets strike al-Bab", "Café owners in Zürich 😀"]
     assert store.document(2).text == "Café owners in Zürich 😀 said the protest was peaceful."
@@ -126,3 +138,60 @@ def test_upgraded_corpus_indexes_bulk_imports(upgraded, tmp_path):
     )
     assert import_paths(store, [feed]).imported == 1
     assert [h.title for h in store.search("Kramatorsk")] == ["New"]
+
+
+def _as_version_6(store: Store) -> None:
+    """Make ``store`` a corpus as version 6 left it: spans indexed by (set, start), not unique."""
+    store.db.execute_sql("DROP INDEX span_annotation_set_id_start_end_label")
+    store.db.execute_sql("DROP INDEX relation_head_id_tail_id_type")
+    store.db.execute_sql("CREATE INDEX relation_head_id ON relation (head_id)")
+    store.db.execute_sql(
+        "CREATE INDEX span_annotation_set_id_start ON span (annotation_set_id, start)"
+    )
+    store.db.execute_sql("UPDATE corpus_meta SET value = '6' WHERE key = 'schema_version'")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_upgrade_merges_a_span_stored_twice_and_a_repeated_link(request, engine, tmp_path):
+    url = corpus_url(request, engine, tmp_path)
+    close_bound_database()
+    store = Store.open(url)
+    store.set_schema(shipped_schema())
+    doc = store.add_document(Document(text="Rebels struck Idlib with rockets.")).id
+    rebels = store.add_span(
+        doc, "alice", Span(0, 6, "Actor", {"category": "non_state_armed_group"})
+    )
+    struck = store.add_span(doc, "alice", Span(7, 13, "Attack"))
+    rockets = store.add_span(doc, "alice", Span(25, 32, "WeaponSystem"))
+    store.add_relation(Relation("uses", rebels, rockets))
+    store.add_event(Event("Attack", struck, (("attacker", rebels),)))
+    _as_version_6(store)
+    set_id = SpanRow.get_by_id(rebels).annotation_set_id
+    # What two clients adding one span at once left: a second Rebels, linked in its own right.
+    again = SpanRow.create(annotation_set=set_id, start=0, end=6, label="Actor").id
+    RelationRow.create(annotation_set=set_id, type="uses", head=again, tail=rockets)
+    RelationRow.create(annotation_set=set_id, type="uses", head=again, tail=rebels)
+    RelationRow.create(annotation_set=set_id, type="uses", head=rebels, tail=rockets)
+    second = EventRow.create(annotation_set=set_id, type="Attack", trigger=struck).id
+    EventRole.create(event=second, role="attacker", span=again)
+    store.close()
+    close_bound_database()
+
+    store = Store.open(url)
+    try:
+        assert schema_version(store.db) == LATEST
+        assert [(s.id, s.span.label, dict(s.span.attributes)) for s in store.spans(doc)] == [
+            (rebels, "Actor", {"category": "non_state_armed_group"}),
+            (struck, "Attack", {}),
+            (rockets, "WeaponSystem", {}),
+        ]
+        assert [(r.relation.head, r.relation.tail) for r in store.relations(doc)] == [
+            (rebels, rockets)
+        ]
+        assert [e.event.roles for e in store.events(doc)] == [(("attacker", rebels),)] * 2
+        with pytest.raises(AnnotatorError, match="is there already"):
+            store.add_span(doc, "alice", Span(0, 6, "Actor"))
+        with pytest.raises(AnnotatorError, match="linked by 'uses' already"):
+            store.add_relation(Relation("uses", rebels, rockets))
+    finally:
+        store.close()

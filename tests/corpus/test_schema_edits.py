@@ -240,6 +240,70 @@ def test_two_labels_can_swap_names(store: Store, corpus: Corpus) -> None:
     assert spans[corpus.spans["al-Bab"]].label == "Actor"
 
 
+def test_a_swap_keeps_a_stretch_tagged_with_both_labels(store: Store, corpus: Corpus) -> None:
+    both = store.add_span(corpus.doc, "alice", at("Ankara", "Location", type="city"))
+    schema = renamed_label(shipped_schema(), "Actor", "Tmp")
+    schema = renamed_label(schema, "Location", "Actor")
+    schema = renamed_label(schema, "Tmp", "Location")
+    store.change_schema(schema, SchemaRenames(labels={"Actor": "Location", "Location": "Actor"}))
+    spans = stored(store, corpus.doc)
+    assert (spans[corpus.spans["Ankara"]].label, spans[both].label) == ("Location", "Actor")
+    versions = {s.id: s.version for s in store.spans(corpus.doc)}
+    assert versions[both] == versions[corpus.spans["Ankara"]] == 2
+
+
+def test_merging_two_labels_that_tag_one_stretch_is_refused(store: Store, corpus: Corpus) -> None:
+    store.add_span(corpus.doc, "alice", at("Ankara", "Location", type="city"))
+    before = stored(store, corpus.doc)
+    schema = without_label(shipped_schema(), "Location")
+    renames = SchemaRenames(labels={"Location": "Actor"})
+    impact = store.schema_impact(schema, renames)
+    start = TEXT.index("Ankara")
+    with pytest.raises(AnnotatorError) as refused:
+        store.change_schema(schema, renames, approved=impact)
+    assert str(refused.value) == (
+        f"the renames would give alice two Actor spans at {start}..{start + 6} in document "
+        f"{corpus.doc} (tagged Actor and Location): delete one of them first"
+    )
+    assert stored(store, corpus.doc) == before
+    assert store.schema() == shipped_schema()
+
+
+def with_relation(schema: Schema, name: str, like: str) -> Schema:
+    """``schema`` with a relation type ``name`` that links what the type ``like`` links."""
+    model = schema.relation(like)
+    assert model is not None
+    return replace(schema, relations=(*schema.relations, replace(model, name=name)))
+
+
+def test_two_relation_types_linking_one_pair_can_swap_names(store: Store, corpus: Corpus) -> None:
+    schema = with_relation(shipped_schema(), "near", "located_at")
+    store.change_schema(schema)
+    near = store.add_relation(Relation("near", corpus.spans["struck"], corpus.spans["al-Bab"]))
+    store.change_schema(
+        schema, SchemaRenames(relations={"located_at": "near", "near": "located_at"})
+    )
+    types = {r.id: r.relation.type for r in store.relations(corpus.doc)}
+    assert (types[corpus.relations["located_at"]], types[near]) == ("near", "located_at")
+
+
+def test_merging_two_relation_types_that_link_one_pair_is_refused(
+    store: Store, corpus: Corpus
+) -> None:
+    store.change_schema(with_relation(shipped_schema(), "near", "located_at"))
+    store.add_relation(Relation("near", corpus.spans["struck"], corpus.spans["al-Bab"]))
+    before = snapshot(store, corpus.doc)
+    renames = SchemaRenames(relations={"near": "located_at"})
+    with pytest.raises(AnnotatorError) as refused:
+        store.change_schema(shipped_schema(), renames)
+    assert str(refused.value) == (
+        f"the renames would link alice's spans {corpus.spans['struck']} and "
+        f"{corpus.spans['al-Bab']} in document {corpus.doc} twice by 'located_at' (linked by "
+        "located_at and near): delete one of the links first"
+    )
+    assert snapshot(store, corpus.doc) == before
+
+
 def test_relation_event_and_role_renames_carry_the_annotations(
     store: Store, corpus: Corpus
 ) -> None:

@@ -9,8 +9,7 @@ from __future__ import annotations
 import pytest
 
 from annotator.document import Relation, Span, Status
-from annotator.errors import AnnotatorError
-from corpus.annotations import EditConflict
+from annotator.errors import AnnotatorError, EditConflict
 from corpus.span_search import (
     CONTEXT,
     Condition,
