@@ -29,6 +29,8 @@ _DOCUMENTS_OF = {
     "event": "SELECT a.document_id FROM changed c JOIN annotation_set a ON a.id = c.annotation_set_id",
     "event_role": "SELECT a.document_id FROM changed c JOIN event e ON e.id = c.event_id "
     "JOIN annotation_set a ON a.id = e.annotation_set_id",
+    "suggestion": "SELECT a.document_id FROM changed c "
+    "JOIN annotation_set a ON a.id = c.annotation_set_id",
 }
 
 _FUNCTION = """

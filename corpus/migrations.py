@@ -104,11 +104,12 @@ def _to_v6(db: pw.Database) -> None:
 def _to_v7(db: pw.Database) -> None:
     """Version 7: a set holds each span (offsets and label) once, and two spans are linked by
     a relation type once, both by unique indexes. Repeats stored before (two clients adding the
-    same at once on PostgreSQL) are merged into the oldest."""
+    same at once on PostgreSQL) are merged into the oldest. Saved suggestions notify too."""
     merge_duplicate_spans(db)
     db.execute_sql("DROP INDEX IF EXISTS span_annotation_set_id_start")
     db.execute_sql("DROP INDEX IF EXISTS relation_head_id")
     db.create_tables([Span, Relation])  # creates the models' missing indexes, the unique ones
+    changes.install_triggers(db)  # suggestions saved elsewhere reach an open window too
 
 
 def merge_duplicate_spans(db: pw.Database) -> int:

@@ -237,8 +237,9 @@ class MainWindow(SessionActions, MainMenus):
         self, doc_ids: set[int] | None, note: str = "Updated with changes saved elsewhere"
     ) -> None:
         """Another window, process or team member (or the Find Annotations dock) changed
-        documents (``None``: which ones is unknown): show the document on show as stored now,
-        with ``note`` in the status bar, and its row in the list."""
+        documents (``None``: which ones is unknown): show the document on show as stored now
+        (its spans, with ``note`` in the status bar, and its pending suggestions), and its row
+        in the list."""
         curated = self.curation.doc_id if self.curation and self.curation.isVisible() else None
         if curated is not None and (doc_ids is None or curated in doc_ids):
             self.curation.reload()  # annotators' spans (gold is edited in that window)
@@ -251,6 +252,8 @@ class MainWindow(SessionActions, MainMenus):
             return
         if self.editor.refresh_spans(spans):
             self.statusBar().showMessage(note, 5000)
+        else:  # new spans read the suggestions again; a suggestion run elsewhere needs it too
+            self.suggester.suggestions_changed()
         self.browser.refresh_document(doc_id)
 
     def open_schema_editor(self) -> None:

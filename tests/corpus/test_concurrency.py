@@ -11,6 +11,7 @@ import pytest
 
 from annotator.document import Document, Event, Relation, Span
 from annotator.errors import AnnotatorError, EditConflict
+from annotator.suggest.model import Suggestion
 from corpus.resources import shipped_schema
 from corpus.store import Store
 from tests.conftest import ENGINES, close_bound_database, corpus_url
@@ -35,6 +36,12 @@ def _relabel(url: str, span_id: int, version: int, label: str, barrier, results)
 def _add_span(url: str, doc_id: int) -> None:
     store = Store.open(url)
     store.add_span(doc_id, "bob", Span(0, 6, "Actor"))
+    store.close()
+
+
+def _suggest(url: str, doc_id: int) -> None:
+    store = Store.open(url)
+    store.save_suggestions(doc_id, "bob", [Suggestion(15, 20, "Location")])
     store.close()
 
 
@@ -95,12 +102,14 @@ def test_two_processes_relabelling_one_span_at_once_one_wins_one_is_told(corpus)
     assert (stored.span.label, stored.version) == (saved[0], 2)
 
 
-def test_a_watcher_learns_what_another_process_changed(corpus):
+@pytest.mark.parametrize("change", [_add_span, _suggest])
+def test_a_watcher_learns_what_another_process_changed(corpus, change):
     url, store = corpus
+    store.set_status(1, "bob", "in_progress")  # bob's set is there: only the change notifies
     watcher = store.watch_changes()
     try:
         assert watcher.changed() == set()
-        child = SPAWN.Process(target=_add_span, args=(url, 1))
+        child = SPAWN.Process(target=change, args=(url, 1))
         child.start()
         child.join(timeout=120)
         assert child.exitcode == 0

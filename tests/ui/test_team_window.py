@@ -9,7 +9,9 @@ import multiprocessing
 from PySide6.QtCore import Qt
 
 from annotator.document import Document, Span
+from annotator.suggest.model import Suggestion
 from corpus.store import Store
+from tests.ui.shown_window import show_window
 from tests.ui.test_annotating import (  # noqa: F401  (fixtures used by name)
     click_span,
     doc_id,
@@ -22,6 +24,7 @@ from tests.ui.test_annotating import (  # noqa: F401  (fixtures used by name)
 )
 from ui.assign_dialog import AssignDialog
 from ui.main_window import MainWindow
+from ui.suggestion_controller import AUTOMATIC_SETTING
 
 SPAWN = multiprocessing.get_context("spawn")
 
@@ -46,6 +49,29 @@ def test_a_span_saved_by_another_process_appears_without_a_restart(
     assert (span.start, span.end, span.label) == (*where("al-Bab"), "Location")
     assert view_of(window).span_rects(span_id)
     assert "saved elsewhere" in window.statusBar().currentMessage()
+
+
+def _suggest_for_alice(url: str, doc_id: int, start: int, end: int) -> None:
+    """A pre-annotation run elsewhere (another process) saves a suggestion for alice."""
+    other = Store.open(url)
+    other.save_suggestions(doc_id, "alice", [Suggestion(start, end, "Actor")])
+    other.close()
+
+
+def test_a_suggestion_saved_by_another_process_appears_without_a_restart(
+    qtbot, store: Store, doc_id: int, tmp_path
+):
+    window = show_window(qtbot, store, tmp_path, settings={AUTOMATIC_SETTING: "false"})
+    assert window.browser.select_document(doc_id)
+    assert window.suggester.pending == []
+    child = SPAWN.Process(target=_suggest_for_alice, args=(store.url, doc_id, *where("Russia")))
+    child.start()
+    child.join(timeout=120)
+    assert child.exitcode == 0
+    qtbot.waitUntil(lambda: len(window.suggester.pending) == 1, timeout=5000)
+    [shown] = window.suggester.pending
+    assert (shown.start, shown.end, shown.label) == (*where("Russia"), "Actor")
+    assert window.editor.span_count() == 0
 
 
 def test_relabelling_a_span_changed_elsewhere_is_refused_and_the_stored_one_shown(
