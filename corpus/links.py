@@ -31,6 +31,7 @@ from corpus.annotations import (
     in_document,
     relation_columns,
 )
+from corpus.db import AccessDenied
 from corpus.edit_rows import RELATION_KEY, refusing_repeats
 from corpus.models import Annotator, Event, EventRole, Relation, Span
 
@@ -284,10 +285,14 @@ class LinksMixin:
         added to one event from several clients are checked (repeats, maximum counts) one
         after another."""
         query = Event.select(*EVENT_FIELDS).where(Event.id == event_id)
-        if isinstance(self.db, pw.PostgresqlDatabase):
-            query = query.for_update()
-        row = query.tuples().first()
+        locking = isinstance(self.db, pw.PostgresqlDatabase)
+        row = (query.for_update() if locking else query).tuples().first()
         if row is None:
+            if locking and query.exists():  # row-level security leaves it out of the lock
+                raise AccessDenied(
+                    "your role in this team corpus does not allow it (the event is another "
+                    "annotator's: only curators and managers change others' work)"
+                )
             raise AnnotatorError(f"no event with id {event_id}")
         return EventRow(*row)
 

@@ -12,7 +12,7 @@ import textwrap
 
 import pytest
 
-from annotator.document import Document, Span
+from annotator.document import Document, Event, Span
 from annotator.suggest.model import Suggestion
 from corpus import migrations, team_access
 from corpus.resources import shipped_schema
@@ -126,6 +126,41 @@ def test_while_blind_an_annotator_reads_only_their_own_annotations(team):
     assert seen.stdout.split() == ["Actor", "Location"]
     still = psql(team, "alice", f"UPDATE span SET label = 'Location' WHERE id = {team['bob_span']}")
     assert still.stdout.strip() == "UPDATE 0"
+
+
+_ROLE_IN_BOBS_EVENT = """
+import sys
+from corpus.store import Store
+store = Store.open(sys.argv[1])
+try:
+    store.add_event_role(int(sys.argv[3]), "attacker", int(sys.argv[4]))
+except Exception as exc:
+    print(type(exc).__name__ + ": " + str(exc))
+"""
+
+
+def test_an_annotator_who_reads_others_work_is_told_it_is_not_theirs_to_change(team):
+    store, doc = team["store"], team["doc"]
+    store.set_blind(False)
+    attack = store.add_span(doc, "bob", Span(7, 14, "Attack"))
+    event = store.add_event(Event("Attack", attack, ()))
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _ROLE_IN_BOBS_EVENT,
+            team["server"].url_as("alice", team["db"]),
+            str(doc),
+            str(event),
+            str(team["bob_span"]),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.stdout.startswith("AccessDenied: your role in this team corpus does not allow")
+    assert "another annotator's" in done.stdout, done.stdout + done.stderr
+    assert store.events(doc)[0].event.roles == ()
 
 
 def test_annotators_cannot_change_documents_queues_the_team_or_the_rules(team):
