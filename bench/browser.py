@@ -31,7 +31,7 @@ from bench.children import compared, run_child
 from bench.process_memory import rss_mb
 from bench.text_view import PLACES, SUBJECTS, TAILS, VERBS
 
-CORPUS_VERSION = 1  # part of the cached corpora's names: bump when the generator changes
+CORPUS_VERSION = 2  # part of the cached corpora's names: bump when the generator changes
 SEED = 20240612
 BIG, SMALL = 1_000_000, 1_000
 PAGES = 20  # pages fetched by scrolling after the first
@@ -144,12 +144,15 @@ def build_corpus(path: Path, n: int) -> None:
                 if doc_id % 50 == 0:
                     set_id += 1
                     sets.append((set_id, doc_id, 1 + set_id % 2, rng.choice(STATUSES), now))
+                    taken: set[tuple[int, int, str]] = set()  # a set holds a span once
                     for _ in range(rng.randint(3, 15)):
                         span_id += 1
-                        start = rng.randrange(len(text) - 20)
-                        end = start + rng.randint(3, 18)
-                        label = rng.choice(LABELS)
-                        spans.append((span_id, set_id, start, end, label, "{}", "", 1, now, now))
+                        key = (0, 0, "")
+                        while key[1] == 0 or key in taken:
+                            start = rng.randrange(len(text) - 20)
+                            key = (start, start + rng.randint(3, 18), rng.choice(LABELS))
+                        taken.add(key)
+                        spans.append((span_id, set_id, *key, "{}", "", 1, now, now))
             cursor.executemany(
                 'INSERT INTO "document_collection" ("document_id", "collection_id") VALUES (?, ?)',
                 members,

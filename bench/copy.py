@@ -41,7 +41,7 @@ from bench.children import compared, run_child
 from bench.corpus_import import ArticleGenerator
 from bench.process_memory import maxrss_mb
 
-CORPUS_VERSION = 1  # part of the cached corpora's names: bump when the generator changes
+CORPUS_VERSION = 2  # part of the cached corpora's names: bump when the generator changes
 SEED = 20240620
 TARGET = 3.0  # the copy takes at most this many times the raw COPY
 RUNS = 2
@@ -155,15 +155,19 @@ def _document(
         ids["set"] += 1
         set_id = ids["set"]
         rows["set"].append((set_id, doc_id, annotator, rng.choice(STATUSES), now))
-        spans = []
+        spans: list[int] = []
+        taken: set[tuple[int, int, str]] = set()  # a set holds a span once
         for k in range(12):
             ids["span"] += 1
-            start = rng.randrange(len(text) - 40)
-            end = start + rng.randint(3, 30)
+            start, end, label = 0, 0, ""
+            while end == 0 or (start, end, label) in taken:
+                start = rng.randrange(len(text) - 40)
+                end = start + rng.randint(3, 30)
+                label = rng.choice(LABELS)
+            taken.add((start, end, label))
             attributes = json.dumps({"category": "state_force"} if k % 3 == 0 else {})
             fragments = json.dumps([[start, start + 2], [end - 1, end]]) if k == 5 else None
             note = "check the source" if k == 7 else ""
-            label = rng.choice(LABELS)
             rows["span"].append(
                 (ids["span"], set_id, start, end, label, attributes, note, fragments, 1, now, now)
             )

@@ -14,7 +14,9 @@ An arc between two lines crosses no text either: from each end it rises into the
 that end's line and runs along it to the margin beside the text, where it goes up or down to
 the other end's room (in a lane of its own, when several do). When one end is scrolled out of
 view, the arc runs along the margin on to the viewport's top or bottom edge, so the annotator
-sees that the link goes on. The links of the selected span are drawn stronger and captioned
+sees that the link goes on. When no end's room is in view (its line at the view's top), the
+runs keep to the sliver above the spans, and a captioned arc reaches its caption, below the
+line, by a spur from the margin. The links of the selected span are drawn stronger and captioned
 (the others stay faint, so that the text stays readable), and the spans at their other ends get
 a dashed outline.
 """
@@ -48,6 +50,7 @@ PLATE_GAP = 4.0  # between a link's caption and a span's caption beside it
 FOOT = 8.0  # the narrowest stretch of a span's top, clear of captions, that arcs land on
 LANE_STEP = 3.0  # between the lanes of arcs that run along one margin
 CORNER = 6.0  # the radius of an arc's corners on its way along the margin
+SLIVER = 2.5  # how far above a span's top a run goes where the room above its line is not in view
 
 
 class DrawnLink(NamedTuple):
@@ -144,7 +147,8 @@ def link_shapes(
         if lane is None:
             path = _arc(start, plate.center(), end)
         else:
-            path = _along_margin(start, end, lane, plate.center().y(), size.height())
+            spur = plate.center() if strong or not lane.spur else None
+            path = _along_margin(start, end, lane, spur, size.height())
         shapes.append(LinkShape(link, path, link.tail in anchors, plate if strong else None))
     return shapes
 
@@ -152,12 +156,16 @@ def link_shapes(
 class _Lane(NamedTuple):
     """The way of an arc between two lines along a margin: the lane's ``x``, the level of the
     run above each end's line (None for an end out of view, which is at the view's edge), and
-    the end (0 its start, 1 its end) whose room the caption's ``rows`` are in."""
+    the end (0 its start, 1 its end) whose room the caption's ``rows`` are in. With ``spur``,
+    no end's room is in view (its line is at the view's top): the runs keep to the sliver
+    above the lines, and the caption, in ``rows`` below the line, is reached from the lane by
+    a spur of its own."""
 
     x: float
     levels: tuple[float | None, float | None]
     rows: list[float]
     which: int
+    spur: bool = False
 
 
 def _margin_side(link: DrawnLink, anchors: Mapping[int, QRectF], width: float) -> int | None:
@@ -198,10 +206,7 @@ def _lanes(
             if rect is not None
         }
         owned = [which for which, rows in rooms.items() if rows]
-        if not owned:
-            lanes.append(None)
-            continue
-        which = owned[0]
+        which = owned[0] if owned else min(rooms)
         index = taken[side]
         taken[side] += 1
         lane_x = max(1.5, margin / 2 - index * LANE_STEP)
@@ -209,29 +214,43 @@ def _lanes(
         # in the middle of the upper caption row, or a lane's step above or below it, so that
         # the runs of arcs to one line lie apart
         level = (0.0, -1.0, 1.0)[index % 3] * LANE_STEP - 1.5 * row
-        levels = tuple(None if rect is None else max(1.0, rect.top() + level) for rect in rects)
-        lanes.append(_Lane(lane_x, (levels[0], levels[1]), rooms[which], which))
+        levels = tuple(None if rect is None else _run_level(rect, level) for rect in rects)
+        rows = rooms[which] if owned else tops
+        lanes.append(_Lane(lane_x, (levels[0], levels[1]), rows, which, spur=not owned))
     return lanes
 
 
+def _run_level(rect: QRectF, level: float) -> float:
+    """Where the run from a span's top to the margin goes: ``level`` above its line, kept in
+    view; or, with less than a few pixels of room in view, just above the span (out of view
+    when the line is cut at the view's top), so that the run crosses no text."""
+    if rect.top() - SLIVER < 1.0:
+        return rect.top() - SLIVER
+    return max(1.0, rect.top() + level)
+
+
 def _along_margin(
-    start: QPointF, end: QPointF, lane: _Lane, level: float, height: float
+    start: QPointF, end: QPointF, lane: _Lane, caption: QPointF | None, height: float
 ) -> QPainterPath:
     """The arc from ``start`` to ``end`` along ``lane``: up from each end in view to its run
-    (the caption's run at ``level``), along it to the lane, and along the lane between them
-    (or on to the view's top or bottom edge, where an end out of view is), corners rounded."""
+    (the one of the end whose room holds the ``caption`` through its middle), along it to the
+    lane, and along the lane between them (or on to the view's top or bottom edge, where an end
+    out of view is), corners rounded. A spur lane goes out to its caption and back between."""
     levels = list(lane.levels)
-    levels[lane.which] = level
-    points: list[QPointF] = []
+    if not lane.spur and caption is not None:
+        levels[lane.which] = caption.y()
+    halves: list[list[QPointF]] = []
     for which, point in enumerate((start, end)):
         y = levels[which]
         if y is None:
-            edge = QPointF(lane.x, 0.0 if point.y() <= 0.0 else height)
-            points.append(edge)
+            halves.append([QPointF(lane.x, 0.0 if point.y() <= 0.0 else height)])
             continue
         run = [point, QPointF(point.x(), y), QPointF(lane.x, y)]
-        points.extend(run if which == 0 else reversed(run))
-    return _rounded(points)
+        halves.append(run if which == 0 else run[::-1])
+    spur = []
+    if lane.spur and caption is not None:
+        spur = [QPointF(lane.x, caption.y()), caption, QPointF(lane.x, caption.y())]
+    return _rounded(halves[0] + spur + halves[1])
 
 
 def _rounded(points: list[QPointF]) -> QPainterPath:

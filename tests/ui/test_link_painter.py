@@ -141,8 +141,10 @@ def test_arcs_between_lines_go_round_the_text_by_the_margin(view, arabic_view):
     assert any(x <= margin or x >= width - margin for x in lane)
 
 
-@pytest.mark.parametrize("step", [0, 5, 20, 35])
+@pytest.mark.parametrize("step", [0, 5, 10, 20, 35])
 def test_captions_stay_in_view_and_off_text_when_their_room_is_scrolled_away(view, step):
+    """With the line's room above out of view, a caption goes below the line, reached from
+    the margin by a spur of its arc, and the arcs still cross no text."""
     view.resize(520, 300)  # short enough to scroll the first lines away
     view.set_links(LINKS)
     view.select_span(4)
@@ -151,6 +153,10 @@ def test_captions_stay_in_view_and_off_text_when_their_room_is_scrolled_away(vie
     assert view.verticalScrollBar().value() == int(arabic_line) - step
     assert view.span_rects(4) and not view.span_rects(1)
     check_captions(view, len(LINKS))  # each has its Arabic end in view
+    assert crossings(view) == []
+    view.set_all_links_shown(True)
+    view.select_span(None)  # all faint, none captioned
+    assert crossings(view) == []
 
 
 @pytest.mark.parametrize(
