@@ -31,7 +31,7 @@ from annotator.errors import AnnotatorError
 from annotator.schema import Schema
 from corpus.annotations import FROZEN_STATUSES, EventRow, RelationRow, RoleRow, domain_span
 from corpus.document_writer import reserve_ids
-from corpus.edit_rows import refusing_repeats
+from corpus.edit_rows import RELATION_KEY, refusing_repeats
 from corpus.filters import DocumentFilter
 from corpus.links import Links
 from corpus.models import Document, Relation, Span, utcnow
@@ -466,7 +466,7 @@ class AnnotationBulkMixin:
         one refuses them all, with it that one is passed to it and left out."""
         if not relations and not events:
             return
-        with self.db.atomic():
+        with refusing_repeats("the same link", RELATION_KEY), self.db.atomic():
             state = self._set_state(doc_id, annotator)
             links = SetLinks(self, state)
             for index, relation in enumerate(relations):
