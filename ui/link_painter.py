@@ -147,8 +147,8 @@ def link_shapes(
         if lane is None:
             path = _arc(start, plate.center(), end)
         else:
-            spur = plate.center() if strong or not lane.spur else None
-            path = _along_margin(start, end, lane, spur, size.height())
+            caption = plate.center() if strong or not lane.spur else None  # no faint spurs
+            path = _along_margin(start, end, lane, caption, size.height())
         shapes.append(LinkShape(link, path, link.tail in anchors, plate if strong else None))
     return shapes
 
