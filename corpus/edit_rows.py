@@ -64,6 +64,7 @@ def repeated(span: dom.Span) -> str:
 
 
 def same_span(span: dom.Span) -> str:
+    """How a refusal names a span of the same offsets and label as ``span``."""
     return f"the same {span.label} span ({span.start}..{span.end})"
 
 
