@@ -105,14 +105,18 @@ def _to_v7(db: pw.Database) -> None:
     """Version 7: a set holds each span (offsets and label) once, and two spans are linked by
     a relation type once, both by unique indexes. Repeats stored before (two clients adding the
     same at once on PostgreSQL) are merged into the oldest. Saved suggestions notify too."""
-    merge_duplicate_spans(db)
+    merged = _merge_duplicate_spans()
+    if merged:
+        logging.getLogger(__name__).warning(
+            "upgrade to version 7: %d span(s) stored twice merged into the older copy", merged
+        )
     db.execute_sql("DROP INDEX IF EXISTS span_annotation_set_id_start")
     db.execute_sql("DROP INDEX IF EXISTS relation_head_id")
     db.create_tables([Span, Relation])  # creates the models' missing indexes, the unique ones
     changes.install_triggers(db)  # suggestions saved elsewhere reach an open window too
 
 
-def merge_duplicate_spans(db: pw.Database) -> int:
+def _merge_duplicate_spans() -> int:
     """Merge each set's spans of equal offsets and label into the oldest (lowest id): the
     others' relations, events and roles move to it. Then drop links that became a span's link
     to itself, and repeated relations and roles. Returns how many spans went."""

@@ -152,7 +152,7 @@ def _as_version_6(store: Store) -> None:
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_upgrade_merges_a_span_stored_twice_and_a_repeated_link(request, engine, tmp_path):
+def test_upgrade_merges_a_span_stored_twice_and_a_repeated_link(request, engine, tmp_path, caplog):
     url = corpus_url(request, engine, tmp_path)
     close_bound_database()
     store = Store.open(url)
@@ -177,7 +177,9 @@ def test_upgrade_merges_a_span_stored_twice_and_a_repeated_link(request, engine,
     store.close()
     close_bound_database()
 
-    store = Store.open(url)
+    with caplog.at_level("WARNING", logger="corpus.migrations"):
+        store = Store.open(url)
+    assert "1 span(s) stored twice merged into the older copy" in caplog.text
     try:
         assert schema_version(store.db) == LATEST
         assert [(s.id, s.span.label, dict(s.span.attributes)) for s in store.spans(doc)] == [
